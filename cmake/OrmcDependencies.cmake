@@ -1,0 +1,71 @@
+# Finds every third-party dependency; a missing one stops configure naming the Debian package to install.
+include(FindPackageHandleStandardArgs)
+
+function(ormc_require what package)
+  message(FATAL_ERROR
+    "ormc: ${what} was not found. Install the Debian package '${package}' "
+    "(or run scripts/setup.sh, which installs every dependency).")
+endfunction()
+
+find_package(Threads REQUIRED)
+
+# ANTLR4: the tool (a Java program) generates the parser at build time; the C++ runtime links it.
+find_program(ORMC_ANTLR4 NAMES antlr4)
+if(NOT ORMC_ANTLR4)
+  ormc_require("the antlr4 tool" antlr4)
+endif()
+find_program(ORMC_JAVA NAMES java)
+if(NOT ORMC_JAVA)
+  ormc_require("a Java runtime (needed by the antlr4 tool)" default-jre-headless)
+endif()
+find_path(ORMC_ANTLR4_INCLUDE_DIR antlr4-runtime.h PATH_SUFFIXES antlr4-runtime)
+find_library(ORMC_ANTLR4_LIBRARY NAMES antlr4-runtime)
+if(NOT ORMC_ANTLR4_INCLUDE_DIR OR NOT ORMC_ANTLR4_LIBRARY)
+  ormc_require("the ANTLR4 C++ runtime" libantlr4-runtime-dev)
+endif()
+if(NOT TARGET ormc_antlr4_runtime)
+  add_library(ormc_antlr4_runtime INTERFACE IMPORTED)
+  # SYSTEM: ANTLR's own headers are not held to our warning flags.
+  target_include_directories(ormc_antlr4_runtime SYSTEM INTERFACE ${ORMC_ANTLR4_INCLUDE_DIR})
+  target_link_libraries(ormc_antlr4_runtime INTERFACE ${ORMC_ANTLR4_LIBRARY})
+endif()
+
+# Mustache (header-only) renders the code templates.
+find_path(ORMC_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp)
+if(NOT ORMC_MUSTACHE_INCLUDE_DIR)
+  ormc_require("kainjow mustache" libkainjow-mustache-dev)
+endif()
+
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+  ormc_require("pkg-config" pkg-config)
+endif()
+pkg_check_modules(ORMC_PQXX QUIET IMPORTED_TARGET libpqxx)
+if(NOT ORMC_PQXX_FOUND)
+  ormc_require("libpqxx" libpqxx-dev)
+endif()
+if(ORMC_PQXX_VERSION VERSION_GREATER_EQUAL 7)
+  message(FATAL_ERROR "ormc: libpqxx ${ORMC_PQXX_VERSION} found; ormc targets libpqxx 6.4 (Debian 12's libpqxx-dev).")
+endif()
+pkg_check_modules(ORMC_SQLITE3 QUIET IMPORTED_TARGET sqlite3)
+if(NOT ORMC_SQLITE3_FOUND)
+  ormc_require("SQLite 3" libsqlite3-dev)
+endif()
+
+find_package(fmt QUIET CONFIG)
+if(NOT fmt_FOUND)
+  ormc_require("{fmt}" libfmt-dev)
+endif()
+
+if(ORMC_BUILD_TESTS)
+  find_package(GTest QUIET CONFIG)
+  if(NOT GTest_FOUND)
+    ormc_require("GoogleTest" googletest)
+  endif()
+endif()
+if(ORMC_BUILD_BENCH)
+  find_package(benchmark QUIET CONFIG)
+  if(NOT benchmark_FOUND)
+    ormc_require("Google Benchmark" libbenchmark-dev)
+  endif()
+endif()

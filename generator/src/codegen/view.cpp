@@ -1,0 +1,344 @@
+// Builds the Mustache view of a schema: every C++ spelling, metadata initializer and flag, precomputed.
+#include "codegen/view.hpp"
+
+#include <string>
+
+#include "codegen/names.hpp"
+
+#ifndef ORMC_VERSION
+#define ORMC_VERSION "0.0.0"
+#endif
+#ifndef ORMC_RUNTIME_ABI
+#define ORMC_RUNTIME_ABI 1
+#endif
+
+namespace ormc::codegen {
+namespace {
+
+namespace mu = kainjow::mustache;
+using namespace model;
+
+const char* action_name(ForeignKeyAction a) {
+  switch (a) {
+    case ForeignKeyAction::Unspecified: return "Unspecified";
+    case ForeignKeyAction::Cascade: return "Cascade";
+    case ForeignKeyAction::SetNull: return "SetNull";
+    case ForeignKeyAction::Restrict: return "Restrict";
+    case ForeignKeyAction::NoAction: return "NoAction";
+  }
+  return "Unspecified";
+}
+
+const char* kind_name(RelationshipKind k) {
+  switch (k) {
+    case RelationshipKind::OneToMany: return "OneToMany";
+    case RelationshipKind::ManyToOne: return "ManyToOne";
+    case RelationshipKind::OneToOne: return "OneToOne";
+    case RelationshipKind::ManyToMany: return "ManyToMany";
+  }
+  return "OneToMany";
+}
+
+const char* lazy_name(LoaderStrategy s) {
+  switch (s) {
+    case LoaderStrategy::Select: return "Select";
+    case LoaderStrategy::Joined: return "Joined";
+    case LoaderStrategy::Selectin: return "Selectin";
+    case LoaderStrategy::Raise: return "Raise";
+    case LoaderStrategy::Noload: return "Noload";
+    case LoaderStrategy::Dynamic: return "Dynamic";
+    case LoaderStrategy::WriteOnly: return "WriteOnly";
+  }
+  return "Select";
+}
+
+const char* passive_deletes_name(PassiveDeletes p) {
+  switch (p) {
+    case PassiveDeletes::False: return "False";
+    case PassiveDeletes::True: return "True";
+    case PassiveDeletes::All: return "All";
+  }
+  return "False";
+}
+
+const char* collection_name(CollectionClass c) {
+  switch (c) {
+    case CollectionClass::None: return "None";
+    case CollectionClass::List: return "List";
+    case CollectionClass::Set: return "Set";
+    case CollectionClass::Map: return "Map";
+  }
+  return "None";
+}
+
+std::string cascade_expr(std::uint16_t cascade) {
+  static constexpr std::pair<std::uint16_t, const char*> kFlags[] = {
+      {CascadeSaveUpdate, "CascadeSaveUpdate"}, {CascadeMerge, "CascadeMerge"},
+      {CascadeDelete, "CascadeDelete"},         {CascadeDeleteOrphan, "CascadeDeleteOrphan"},
+      {CascadeExpunge, "CascadeExpunge"},       {CascadeRefreshExpire, "CascadeRefreshExpire"},
+  };
+  std::string out;
+  for (const auto& [flag, name] : kFlags) {
+    if (!(cascade & flag)) continue;
+    if (!out.empty()) out += " | ";
+    out += "::ormc::";
+    out += name;
+  }
+  return out.empty() ? "::ormc::CascadeNone" : out;
+}
+
+bool server_generated(const Column& c) { return c.autoincrement || c.server_default.has_value(); }
+
+/// SQL literal of a server default (`now()` is spelled by the runtime per dialect).
+std::string sql_literal(const DefaultValue& d) {
+  switch (d.kind) {
+    case DefaultValue::Kind::String: {
+      std::string out = "'";
+      for (char ch : d.text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+      return out + "'";
+    }
+    case DefaultValue::Kind::Boolean: return d.text == "true" ? "TRUE" : "FALSE";
+    default: return d.text;
+  }
+}
+
+/// C++ initializer for a client-side default, e.g. `{5}` or `{::ormc::Decimal("1.50")}`.
+std::string cpp_default(const Column& c) {
+  if (!c.default_value) return "{}";
+  const DefaultValue& d = *c.default_value;
+  switch (d.kind) {
+    case DefaultValue::Kind::String: return "{" + names::string_literal(d.text) + "}";
+    case DefaultValue::Kind::Boolean: return "{" + d.text + "}";
+    case DefaultValue::Kind::Now: return "{}";
+    case DefaultValue::Kind::Integer:
+    case DefaultValue::Kind::Float:
+      if (c.type == ColumnType::Numeric) return "{::ormc::Decimal(" + names::string_literal(d.text) + ")}";
+      return "{" + names::base_type(c.type) + "(" + d.text + ")}";
+  }
+  return "{}";
+}
+
+std::string table_var(const Table& t) { return names::member(t.dsl_name); }
+
+std::string fk_var(const Table& t, const Column& c) { return "ormc_fk_" + t.dsl_name + "_" + c.attribute; }
+
+std::string column_info(const Table& t, const Column& c) {
+  std::string s = ".attribute = " + names::string_literal(c.attribute) + ", .name = " + names::string_literal(c.sql_name) +
+                  ", .type = " + names::runtime_type(c.type);
+  if (c.length) s += ", .length = " + std::to_string(c.length);
+  if (c.type == ColumnType::Numeric)
+    s += ", .precision = " + std::to_string(c.precision) + ", .scale = " + std::to_string(c.scale);
+  if (c.nullable) s += ", .nullable = true";
+  if (c.primary_key) s += ", .primary_key = true";
+  if (c.autoincrement) s += ", .autoincrement = true";
+  if (c.unique) s += ", .unique = true";
+  if (c.index) s += ", .index = true";
+  if (c.server_default) {
+    if (c.server_default->kind == DefaultValue::Kind::Now)
+      s += ", .server_default = {::ormc::ServerDefault::Kind::Now, {}}";
+    else
+      s += ", .server_default = {::ormc::ServerDefault::Kind::Literal, " +
+           names::string_literal(sql_literal(*c.server_default)) + "}";
+  }
+  if (c.foreign_key) s += ", .foreign_key = &" + fk_var(t, c);
+  return s;
+}
+
+std::string positions(const std::vector<std::size_t>& v) {
+  std::string out;
+  for (std::size_t p : v) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(p);
+  }
+  return out;
+}
+
+mu::data table_view(const Table& t) {
+  mu::data view;
+  view.set("var", table_var(t));
+  view.set("sql_name", names::string_literal(t.sql_name));
+  mu::data columns{mu::data::type::list};
+  mu::data fks{mu::data::type::list};
+  for (const Column& c : t.columns) {
+    mu::data col;
+    col.set("column_info", column_info(t, c));
+    columns.push_back(col);
+    if (c.foreign_key) {
+      mu::data fk;
+      fk.set("var", fk_var(t, c));
+      fk.set("init", ".table = " + names::string_literal(c.foreign_key->table->sql_name) +
+                         ", .column = " + names::string_literal(c.foreign_key->column->sql_name) +
+                         ", .ondelete = ::ormc::ForeignKeyAction::" + action_name(c.foreign_key->ondelete) +
+                         ", .onupdate = ::ormc::ForeignKeyAction::" + action_name(c.foreign_key->onupdate));
+      fks.push_back(fk);
+    }
+  }
+  view.set("columns", columns);
+  view.set("foreign_keys", fks);
+  mu::data indexes{mu::data::type::list};
+  for (std::size_t i = 0; i < t.indexes.size(); ++i) {
+    const Index& index = t.indexes[i];
+    mu::data iv;
+    iv.set("var", "ormc_index_" + t.dsl_name + "_" + std::to_string(i));
+    iv.set("columns", positions(index.columns));
+    iv.set("name", names::string_literal(index.name));
+    iv.set("unique", index.unique ? "true" : "false");
+    indexes.push_back(iv);
+  }
+  view.set("has_indexes", !t.indexes.empty());
+  view.set("indexes", indexes);
+  mu::data checks{mu::data::type::list};
+  for (const auto& check : t.checks) checks.push_back(mu::data(names::string_literal(check)));
+  view.set("has_checks", !t.checks.empty());
+  view.set("checks", checks);
+  return view;
+}
+
+std::string join_pairs(const std::vector<JoinPair>& pairs, const Table& local, const Table& remote) {
+  std::string out;
+  for (const JoinPair& p : pairs) {
+    out += "    {" + names::string_literal(local.sql_name) + ", " + names::string_literal(p.local->sql_name) + ", " +
+           names::string_literal(remote.sql_name) + ", " + names::string_literal(p.remote->sql_name) + "},\n";
+  }
+  return out;
+}
+
+std::string order_terms(const std::vector<OrderTerm>& terms) {
+  std::string out;
+  for (const OrderTerm& t : terms) {
+    if (!out.empty()) out += ", ";
+    out += "{" + std::to_string(t.column->position) + ", " + (t.descending ? "true" : "false") + "}";
+  }
+  return out;
+}
+
+/// Which schema declares `entity` (this one or an import), to spell its qualified name.
+const Schema& owner_schema(const Schema& schema, const Entity& entity) {
+  for (const auto& e : schema.entities)
+    if (e.get() == &entity) return schema;
+  for (const auto& imported : schema.imports) {
+    const Schema& found = owner_schema(*imported, entity);
+    for (const auto& e : found.entities)
+      if (e.get() == &entity) return found;
+  }
+  return schema;
+}
+
+std::string table_ref(const Schema& schema, const Table& table) {
+  // Tables are reachable as <namespace>::ormc_tables::<name> from any file that includes their header.
+  for (const auto& imported : schema.imports) {
+    for (const auto& t : imported->tables)
+      if (t.get() == &table) return "&::" + names::cpp_namespace(imported->namespace_parts) + "::ormc_tables::" + table_var(table);
+    for (const auto& e : imported->entities)
+      if (&e->table == &table) return "&::" + names::cpp_namespace(imported->namespace_parts) + "::ormc_tables::" + table_var(table);
+  }
+  return "&ormc_tables::" + table_var(table);
+}
+
+mu::data relationship_view(const Schema& schema, const Entity& owner, const Relationship& r, std::size_t index) {
+  mu::data view;
+  const std::string prefix = "ormc_rel_" + owner.name + "_" + std::to_string(index);
+  const Table& target_table = r.target->table;
+  const Table& join_remote = r.secondary ? *r.secondary : target_table;
+  view.set("primaryjoin_var", prefix + "_primaryjoin");
+  view.set("primaryjoin", join_pairs(r.primaryjoin, owner.table, join_remote));
+  view.set("has_secondaryjoin", !r.secondaryjoin.empty());
+  view.set("secondaryjoin_var", prefix + "_secondaryjoin");
+  view.set("secondaryjoin", r.secondary ? join_pairs(r.secondaryjoin, *r.secondary, target_table) : std::string());
+  view.set("has_order_by", !r.order_by.empty());
+  view.set("order_by_var", prefix + "_order_by");
+  view.set("order_by", order_terms(r.order_by));
+
+  std::string init = "        .name = " + names::string_literal(r.name) + ",\n";
+  init += "        .kind = ::ormc::RelationshipKind::" + std::string(kind_name(r.kind)) + ",\n";
+  init += "        .target = &" + names::qualified_class(owner_schema(schema, *r.target), *r.target) + "::ormc_entity_info,\n";
+  init += "        .lazy = ::ormc::LoaderStrategy::" + std::string(lazy_name(r.lazy)) + ",\n";
+  init += "        .cascade = " + cascade_expr(r.cascade) + ",\n";
+  init += "        .passive_deletes = ::ormc::PassiveDeletes::" + std::string(passive_deletes_name(r.passive_deletes)) + ",\n";
+  init += std::string("        .passive_updates = ") + (r.passive_updates ? "true" : "false") + ",\n";
+  init += std::string("        .single_parent = ") + (r.single_parent ? "true" : "false") + ",\n";
+  init += std::string("        .post_update = ") + (r.post_update ? "true" : "false") + ",\n";
+  init += std::string("        .viewonly = ") + (r.viewonly ? "true" : "false") + ",\n";
+  init += std::string("        .innerjoin = ") + (r.innerjoin ? "true" : "false") + ",\n";
+  init += std::string("        .uselist = ") + (r.uselist ? "true" : "false") + ",\n";
+  init += "        .join_depth = " + std::to_string(r.join_depth) + ",\n";
+  init += "        .collection = ::ormc::CollectionClass::" + std::string(collection_name(r.collection)) + ",\n";
+  init += "        .collection_key_column = " +
+          std::to_string(r.collection_key ? static_cast<int>(r.collection_key->position) : -1) + ",\n";
+  if (r.secondary) init += "        .secondary = " + table_ref(schema, *r.secondary) + ",\n";
+  init += "        .primaryjoin = " + prefix + "_primaryjoin,\n";
+  if (!r.secondaryjoin.empty()) init += "        .secondaryjoin = " + prefix + "_secondaryjoin,\n";
+  if (!r.order_by.empty()) init += "        .order_by = " + prefix + "_order_by,\n";
+  init += "        .back_populates = " + names::string_literal(r.back_populates) + ",";
+  view.set("init", init);
+  return view;
+}
+
+mu::data entity_view(const Schema& schema, const Entity& e) {
+  mu::data view;
+  const std::string cls = names::class_name(e.name);
+  view.set("class", cls);
+  view.set("name", e.name);
+  view.set("qualified_name", names::string_literal(names::cpp_namespace(schema.namespace_parts) + "::" + e.name));
+  view.set("table_var", table_var(e.table));
+  view.set("table_sql_name", e.table.sql_name);
+  view.set("var", e.name);
+  view.set("primary_key", positions(e.table.primary_key));
+  view.set("eager_defaults", e.eager_defaults ? "true" : "false");
+  view.set("has_order_by", !e.order_by.empty());
+  view.set("order_by", order_terms(e.order_by));
+  mu::data columns{mu::data::type::list};
+  for (const Column& c : e.table.columns) {
+    mu::data col;
+    const bool generated = server_generated(c);
+    col.set("member", names::member(c.attribute));
+    col.set("getter", names::getter(c.attribute));
+    col.set("setter", names::setter(c.attribute));
+    col.set("value_type", names::value_type(c));
+    col.set("getter_type", names::getter_type(c));
+    col.set("fields_type", generated && !c.nullable ? "std::optional<" + names::base_type(c.type) + ">" : names::value_type(c));
+    col.set("fields_init", cpp_default(c));
+    col.set("position", std::to_string(c.position));
+    col.set("optional_in_fields", generated);
+    col.set("fields_deref", generated && !c.nullable ? "*" : "");
+    col.set("attribute", c.attribute);
+    columns.push_back(col);
+  }
+  view.set("columns", columns);
+  mu::data rels{mu::data::type::list};
+  for (std::size_t i = 0; i < e.relationships.size(); ++i) rels.push_back(relationship_view(schema, e, e.relationships[i], i));
+  view.set("has_relationships", !e.relationships.empty());
+  view.set("relationships", rels);
+  return view;
+}
+
+}  // namespace
+
+mu::data schema_view(const Schema& schema, const std::string& header_name) {
+  mu::data view;
+  view.set("version", std::string(ORMC_VERSION));
+  view.set("abi", std::to_string(ORMC_RUNTIME_ABI));
+  // Only the file name: generated files must not depend on where the build tree is.
+  view.set("source_name", names::stem(schema.source_name) + ".orm");
+  view.set("header_name", header_name);
+  view.set("namespace", names::cpp_namespace(schema.namespace_parts));
+  mu::data imports{mu::data::type::list};
+  for (const auto& imported : schema.imports) {
+    mu::data iv;
+    iv.set("header", names::stem(imported->source_name) + ".orm.hpp");
+    imports.push_back(iv);
+  }
+  view.set("imports", imports);
+  mu::data entities{mu::data::type::list};
+  for (const auto& e : schema.entities) entities.push_back(entity_view(schema, *e));
+  view.set("entities", entities);
+  mu::data tables{mu::data::type::list};
+  for (const auto& e : schema.entities) tables.push_back(table_view(e->table));
+  for (const auto& t : schema.tables) tables.push_back(table_view(*t));
+  view.set("tables", tables);
+  view.set("table_count", std::to_string(schema.entities.size() + schema.tables.size()));
+  view.set("entity_count", std::to_string(schema.entities.size()));
+  return view;
+}
+
+}  // namespace ormc::codegen

@@ -1,0 +1,17 @@
+// Everything generated entity code needs from the runtime (included by every generated header).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ormc/column.hpp"
+#include "ormc/decimal.hpp"
+#include "ormc/metadata.hpp"
+#include "ormc/object.hpp"
+#include "ormc/uuid.hpp"
+#include "ormc/value.hpp"
+#include "ormc/version.hpp"

@@ -1,0 +1,7 @@
+// The whole public API of the ormc runtime in one include.
+#pragma once
+
+#include "ormc/database.hpp"
+#include "ormc/entity.hpp"
+#include "ormc/errors.hpp"
+#include "ormc/session.hpp"

@@ -1,0 +1,62 @@
+// The driver interface: one open database connection and its results, implemented per dialect.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ormc/database.hpp"
+#include "ormc/value.hpp"
+
+namespace ormc::detail {
+
+/// A forward-only result. For SQLite the statement is stepped lazily; for PostgreSQL the rows are
+/// in memory (or fetched from a server-side cursor by the cursor API).
+class Rows {
+ public:
+  virtual ~Rows() = default;
+  /// Advances to the next row; false when there is none. Call before reading the first row.
+  virtual bool next() = 0;
+  [[nodiscard]] virtual std::size_t column_count() const = 0;
+  [[nodiscard]] virtual bool is_null(std::size_t column) const = 0;
+  /// The current row's `column` decoded as `type` (NULL gives an empty Value).
+  /// @throw ormc::DataError when the stored value can't be read as `type`.
+  [[nodiscard]] virtual Value get(std::size_t column, Type type) const = 0;
+  /// Rows changed by an INSERT/UPDATE/DELETE (valid once the statement has completed).
+  [[nodiscard]] virtual std::uint64_t affected_rows() const = 0;
+};
+
+/// One open connection. Not thread-safe: a Session (through the Engine's pool) owns it exclusively.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  [[nodiscard]] virtual DialectKind dialect() const noexcept = 0;
+
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  virtual void savepoint(const std::string& name) = 0;
+  virtual void release_savepoint(const std::string& name) = 0;
+  virtual void rollback_to_savepoint(const std::string& name) = 0;
+  [[nodiscard]] virtual bool in_transaction() const noexcept = 0;
+
+  /// Runs one statement with positional parameters (placeholders as the dialect spells them).
+  /// Statements are prepared once per connection and cached by SQL text.
+  /// The returned Rows must be destroyed before the next execute() on this connection.
+  /// @throw ormc::IntegrityError, ormc::DatabaseError, ormc::ConnectionError
+  virtual std::unique_ptr<Rows> execute(const std::string& sql, std::span<const Value> params) = 0;
+  /// Runs SQL text without parameters or results (DDL; may hold several statements on SQLite).
+  virtual void execute_script(const std::string& sql) = 0;
+
+  /// True once the connection is known to be unusable (the pool then drops it).
+  [[nodiscard]] virtual bool broken() const noexcept = 0;
+};
+
+/// Opens `path` (":memory:" for an in-memory database). @throw ormc::ConnectionError
+std::unique_ptr<Connection> open_sqlite(const std::string& path);
+/// Opens a libpq connection string (URL or key=value). @throw ormc::ConnectionError
+std::unique_ptr<Connection> open_postgresql(const std::string& conninfo);
+
+}  // namespace ormc::detail

@@ -1,0 +1,359 @@
+// Connection and Rows over libpqxx 6.4: explicit transaction statements, prepared statements, text-format values.
+//
+// Transactions: every statement runs through a short-lived pqxx::nontransaction, and the session's
+// BEGIN / COMMIT / ROLLBACK / SAVEPOINT are plain SQL statements. pqxx::work and pqxx::subtransaction
+// were not used because (1) their lifetimes are C++ scopes, while the Connection interface is
+// imperative (begin() here, commit() later, savepoints released or rolled back by name in any
+// order the session's nesting needs); (2) a pqxx transaction object that saw an error refuses all
+// further statements, whereas after ROLLBACK TO SAVEPOINT the same transaction must go on; and
+// (3) prepared statements are session-level in PostgreSQL — neither COMMIT nor ROLLBACK touches
+// them — so preparing through a nontransaction inside an explicit BEGIN is exactly right.
+// Automatic reactivation of a broken connection (a pqxx 6 feature) is switched off: it would
+// silently continue the session's transaction in autocommit mode on a fresh connection.
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "connection.hpp"
+#include "ormc/errors.hpp"
+#include "value_text.hpp"
+
+namespace ormc::detail {
+namespace {
+
+// Prepared statements kept per connection (server memory is per session); see the SQLite driver.
+constexpr std::size_t kMaxPreparedStatements = 256;
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string with_sql(std::string_view message, std::string_view sql) {
+  return sql.empty() ? std::string(message) : fmt::format("{}\n[SQL: {}]", message, sql);
+}
+
+// PostgreSQL names the violated constraint in its message: ... violates unique constraint "name".
+std::string constraint_name(std::string_view message) {
+  constexpr std::string_view marker = "constraint \"";
+  const auto start = message.find(marker);
+  if (start == std::string_view::npos) return {};
+  const auto name = start + marker.size();
+  const auto end = message.find('"', name);
+  if (end == std::string_view::npos) return {};
+  return std::string(message.substr(name, end - name));
+}
+
+// SQLSTATE class 08 (connection exception) and 57P01..57P03 (the server shut the session down).
+bool is_connection_loss(const std::string& sqlstate) {
+  return sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+}
+
+[[noreturn]] void throw_decode_error(std::size_t column, std::string_view text, Type type) {
+  static constexpr const char* type_names[] = {"SmallInteger", "Integer", "BigInteger", "Boolean", "Float",
+                                               "Double",       "Numeric", "String",     "Text",    "Date",
+                                               "DateTime",     "Uuid",    "LargeBinary"};
+  throw DataError(fmt::format("cannot read column {} (PostgreSQL text '{}') as {}", column, text.substr(0, 60),
+                              type_names[static_cast<int>(type)]));
+}
+
+Value decode(std::string_view text, std::size_t column, Type type) {
+  const auto fail = [&]() -> Value { throw_decode_error(column, text, type); };
+  switch (type) {
+    case Type::SmallInteger:
+    case Type::Integer:
+    case Type::BigInteger:
+      if (auto v = parse_int64(text)) return Value(*v);
+      return fail();
+    case Type::Boolean:
+      if (text == "t" || text == "true" || text == "1") return Value(true);
+      if (text == "f" || text == "false" || text == "0") return Value(false);
+      return fail();
+    case Type::Float:
+    case Type::Double:
+      if (auto v = parse_double(text)) return Value(*v);
+      return fail();
+    case Type::Numeric: try { return Value(Decimal(text));
+      } catch (const DataError&) {
+        return fail();  // NaN, or a column that is not numeric
+      }
+    case Type::String:
+    case Type::Text: return Value(std::string(text));
+    case Type::Date:
+      if (auto d = parse_date(text)) return Value(*d);
+      return fail();
+    case Type::DateTime:
+      if (auto t = parse_timestamp(text)) return Value(*t);
+      return fail();
+    case Type::Uuid: try { return Value(Uuid::parse(text));
+      } catch (const DataError&) {
+        return fail();
+      }
+    case Type::LargeBinary:
+      // bytea_output is set to hex on every connection (see the dialect's connection_setup).
+      if (text.substr(0, 2) == "\\x") {
+        if (auto b = hex_decode(text.substr(2))) return Value(std::move(*b));
+      }
+      return fail();
+  }
+  return fail();
+}
+
+/// All rows of a result, in memory.
+class PgRows final : public Rows {
+ public:
+  explicit PgRows(pqxx::result result) : result_(std::move(result)) {}
+
+  bool next() override {
+    if (started_ && current_ < result_.size()) ++current_;
+    started_ = true;
+    return current_ < result_.size();
+  }
+  [[nodiscard]] std::size_t column_count() const override { return result_.columns(); }
+  [[nodiscard]] bool is_null(std::size_t column) const override { return field(column).is_null(); }
+  [[nodiscard]] Value get(std::size_t column, Type type) const override {
+    const pqxx::field f = field(column);
+    if (f.is_null()) return Value();
+    return decode(std::string_view(f.c_str(), f.size()), column, type);
+  }
+  [[nodiscard]] std::uint64_t affected_rows() const override { return result_.affected_rows(); }
+
+ private:
+  pqxx::field field(std::size_t column) const {
+    if (!started_ || current_ >= result_.size()) throw InvalidRequestError("no current row: call next() first");
+    if (column >= result_.columns()) {
+      throw InvalidRequestError(
+          fmt::format("result column {} out of range: the row has {} columns", column, result_.columns()));
+    }
+    return result_[static_cast<pqxx::result::size_type>(current_)][static_cast<pqxx::row::size_type>(column)];
+  }
+
+  pqxx::result result_;
+  std::size_t current_ = 0;
+  bool started_ = false;
+};
+
+/// The text of each parameter (PostgreSQL infers the types), and a null pointer for NULL: pqxx 6.4's
+/// dynamic parameters send a `const char*` that is null as a real SQL NULL.
+class TextParams {
+ public:
+  TextParams(std::span<const Value> params, const std::string& sql) {
+    owned_.reserve(params.size());
+    pointers_.reserve(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) pointers_.push_back(text_of(i, params[i], sql));
+  }
+  [[nodiscard]] const std::vector<const char*>& pointers() const noexcept { return pointers_; }
+
+ private:
+  const char* own(std::string s) { return owned_.emplace_back(std::move(s)).c_str(); }
+
+  const char* text_of(std::size_t i, const Value& v, const std::string& sql) {
+    if (v.is_null()) return nullptr;
+    if (v.holds<std::int64_t>()) return own(std::to_string(v.as<std::int64_t>()));
+    if (v.holds<double>()) return own(format_double(v.as<double>()));
+    if (v.holds<bool>()) return v.as<bool>() ? "true" : "false";
+    if (v.holds<std::string>()) {
+      const std::string& s = v.as<std::string>();
+      if (s.find('\0') != std::string::npos) {
+        throw DataError(
+            fmt::format("parameter {}: PostgreSQL text cannot hold NUL characters (use LargeBinary)", i + 1), sql);
+      }
+      return s.c_str();
+    }
+    if (v.holds<Decimal>()) return v.as<Decimal>().str().c_str();
+    if (v.holds<Timestamp>()) {
+      if (!timestamp_in_range(v.as<Timestamp>())) out_of_range(i, v, sql);
+      return own(format_timestamp(v.as<Timestamp>()));
+    }
+    if (v.holds<Date>()) {
+      if (!date_in_range(v.as<Date>())) out_of_range(i, v, sql);
+      return own(format_date(v.as<Date>()));
+    }
+    if (v.holds<Uuid>()) return own(v.as<Uuid>().str());
+    return own("\\x" + hex_encode(v.as<Bytes>()));
+  }
+
+  [[noreturn]] static void out_of_range(std::size_t i, const Value& v, const std::string& sql) {
+    throw DataError(
+        fmt::format("parameter {} ({}) is outside the years 0001..9999 SQL dates can hold", i + 1, v.debug_string()),
+        sql);
+  }
+
+  std::vector<std::string> owned_;  // reserved up front: the pointers into it stay valid
+  std::vector<const char*> pointers_;
+};
+
+class PgConnection final : public Connection {
+ public:
+  explicit PgConnection(std::unique_ptr<pqxx::connection> conn)
+      : conn_(std::move(conn)), quiet_(std::make_unique<pqxx::quiet_errorhandler>(*conn_)) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    conn_->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+  }
+
+  [[nodiscard]] DialectKind dialect() const noexcept override { return DialectKind::PostgreSQL; }
+
+  void begin() override {
+    if (in_transaction_) throw InvalidRequestError("begin(): a transaction is already in progress");
+    run("BEGIN");
+    in_transaction_ = true;
+  }
+  void commit() override {
+    if (!in_transaction_) throw InvalidRequestError("commit(): no transaction is in progress");
+    in_transaction_ = false;  // COMMIT ends the transaction even when it fails
+    run("COMMIT");
+  }
+  // The server discards the transaction of a lost connection, so there is nothing to roll back then.
+  void rollback() override {
+    if (!in_transaction_ || broken_) {
+      in_transaction_ = false;
+      return;
+    }
+    in_transaction_ = false;
+    run("ROLLBACK");
+  }
+  void savepoint(const std::string& name) override { run("SAVEPOINT " + savepoint_name(name)); }
+  void release_savepoint(const std::string& name) override { run("RELEASE SAVEPOINT " + savepoint_name(name)); }
+  void rollback_to_savepoint(const std::string& name) override { run("ROLLBACK TO SAVEPOINT " + savepoint_name(name)); }
+  [[nodiscard]] bool in_transaction() const noexcept override { return in_transaction_; }
+
+  std::unique_ptr<Rows> execute(const std::string& sql, std::span<const Value> params) override {
+    const TextParams text(params, sql);
+    const std::string& name = prepared_name(sql);
+    return guarded(sql, [&] {
+      pqxx::nontransaction tx(*conn_);
+      pqxx::result r = tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(text.pointers()));
+      tx.commit();
+      return std::make_unique<PgRows>(std::move(r));
+    });
+  }
+
+  void execute_script(const std::string& sql) override { run(sql); }
+
+  [[nodiscard]] bool broken() const noexcept override { return broken_; }
+
+ private:
+  struct Prepared {
+    std::string name;
+    std::uint64_t last_used = 0;
+  };
+
+  static std::string savepoint_name(const std::string& name) {
+    const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!ok) throw InvalidRequestError(fmt::format("invalid savepoint name '{}'", name));
+    return '"' + name + '"';
+  }
+
+  void run(const std::string& sql) {
+    guarded(sql, [&] {
+      pqxx::nontransaction tx(*conn_);
+      tx.exec(sql);
+      tx.commit();
+      return 0;
+    });
+  }
+
+  // Statements are prepared once per connection under names s1, s2, ... (pqxx sends the PREPARE
+  // lazily, on first execution, and retries it if that failed).
+  const std::string& prepared_name(const std::string& sql) {
+    ++tick_;
+    if (auto it = prepared_.find(sql); it != prepared_.end()) {
+      it->second.last_used = tick_;
+      return it->second.name;
+    }
+    evict_if_full();
+    std::string name = fmt::format("s{}", ++counter_);
+    guarded(sql, [&] {
+      conn_->prepare(name, sql);
+      return 0;
+    });
+    Prepared& p = prepared_[sql];
+    p = Prepared{std::move(name), tick_};
+    return p.name;
+  }
+
+  // DEALLOCATE is only sent between transactions: inside one that already failed, the server
+  // would reject it, so the cache may exceed its bound until the transaction ends.
+  void evict_if_full() {
+    if (prepared_.size() < kMaxPreparedStatements || in_transaction_ || broken_) return;
+    const auto victim = std::min_element(prepared_.begin(), prepared_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_used < b.second.last_used;
+    });
+    const std::string name = victim->second.name;
+    prepared_.erase(victim);
+    guarded("DEALLOCATE " + name, [&] {
+      conn_->unprepare(name);
+      return 0;
+    });
+  }
+
+  // Runs `f`, translating pqxx's exceptions into ormc's and noticing a lost connection.
+  template <class F>
+  auto guarded(const std::string& sql, F&& f) -> decltype(f()) {
+    if (broken_) throw ConnectionError(with_sql("the PostgreSQL connection was lost earlier", sql), sql);
+    try {
+      return f();
+    } catch (const Error&) {
+      throw;
+    } catch (const pqxx::broken_connection& e) {
+      lost();
+      const std::string msg = trimmed(e.what());
+      throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
+    } catch (const pqxx::integrity_constraint_violation& e) {
+      const std::string msg = trimmed(e.what());
+      throw IntegrityError(with_sql(msg, sql), sql, msg, constraint_name(msg));
+    } catch (const pqxx::data_exception& e) {
+      const std::string msg = trimmed(e.what());
+      throw DataError(with_sql(msg, sql), sql, msg);
+    } catch (const pqxx::sql_error& e) {
+      const std::string msg = trimmed(e.what());
+      if (is_connection_loss(e.sqlstate()) || !conn_->is_open()) {
+        lost();
+        throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
+      }
+      throw DatabaseError(with_sql(msg, sql), sql, msg);
+    } catch (const std::exception& e) {
+      // pqxx::failure outside sql_error (in_doubt_error, transaction_rollback, ...) and usage errors.
+      const std::string msg = trimmed(e.what());
+      if (!conn_->is_open()) {
+        lost();
+        throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
+      }
+      throw DatabaseError(with_sql(msg, sql), sql, msg);
+    }
+  }
+
+  void lost() noexcept {
+    broken_ = true;
+    in_transaction_ = false;
+  }
+
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pqxx::quiet_errorhandler> quiet_;  // declared after conn_: unregisters first
+  std::unordered_map<std::string, Prepared> prepared_;
+  std::uint64_t counter_ = 0;
+  std::uint64_t tick_ = 0;
+  bool in_transaction_ = false;
+  bool broken_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> open_postgresql(const std::string& conninfo) {
+  try {
+    return std::make_unique<PgConnection>(std::make_unique<pqxx::connection>(conninfo));
+  } catch (const std::exception& e) {
+    const std::string msg = trimmed(e.what());
+    throw ConnectionError("could not connect to PostgreSQL: " + msg, {}, msg);
+  }
+}
+
+}  // namespace ormc::detail

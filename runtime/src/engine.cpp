@@ -1,0 +1,149 @@
+// The Engine: a bounded pool of connections and the statement log every statement passes through.
+#include "engine.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "ormc/errors.hpp"
+
+namespace ormc::detail {
+namespace {
+
+// As SQLAlchemy's pool_timeout: a pool that stays exhausted this long is reported instead of
+// hanging forever (typically two Sessions at once on a one-connection `:memory:` database).
+constexpr std::chrono::seconds kAcquireTimeout{30};
+
+std::mutex& echo_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+}  // namespace
+
+PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept {
+  if (this != &other) {
+    release();
+    engine_ = other.engine_;
+    conn_ = std::move(other.conn_);
+    other.engine_ = nullptr;
+  }
+  return *this;
+}
+
+PooledConnection::~PooledConnection() { release(); }
+
+void PooledConnection::release() {
+  if (conn_ && engine_ != nullptr) engine_->give_back(std::move(conn_));
+  conn_.reset();
+  engine_ = nullptr;
+}
+
+Engine::Engine(std::string url_for_display, DialectKind kind, std::function<std::unique_ptr<Connection>()> opener,
+               std::size_t pool_size, bool echo)
+    : url_(std::move(url_for_display)),
+      kind_(kind),
+      dialect_(make_dialect(kind)),
+      opener_(std::move(opener)),
+      pool_size_(pool_size == 0 ? 1 : pool_size),
+      echo_(echo) {}
+
+Engine::~Engine() = default;
+
+PooledConnection Engine::acquire() {
+  {
+    std::unique_lock lock(mutex_);
+    const bool ready =
+        available_.wait_for(lock, kAcquireTimeout, [&] { return !idle_.empty() || open_count_ < pool_size_; });
+    if (!ready) {
+      throw ConnectionError(
+          fmt::format("connection pool of {} exhausted: no connection was returned within {} s (is another Session "
+                      "or an unfinished result still holding one on this thread?)",
+                      url_, kAcquireTimeout.count()));
+    }
+    if (!idle_.empty()) {
+      std::unique_ptr<Connection> conn = std::move(idle_.back());
+      idle_.pop_back();
+      return PooledConnection(this, std::move(conn));
+    }
+    ++open_count_;  // reserve the slot; the connection is opened outside the lock
+  }
+  try {
+    std::unique_ptr<Connection> conn = opener_();
+    if (const std::string setup = dialect_->connection_setup(); !setup.empty()) conn->execute_script(setup);
+    return PooledConnection(this, std::move(conn));
+  } catch (...) {
+    {
+      std::lock_guard lock(mutex_);
+      --open_count_;
+    }
+    available_.notify_one();
+    throw;
+  }
+}
+
+void Engine::give_back(std::unique_ptr<Connection> conn) {
+  // Like SQLAlchemy's reset-on-return: a connection goes back to the pool outside any transaction.
+  if (!conn->broken() && conn->in_transaction()) {
+    try {
+      conn->rollback();
+    } catch (...) {
+      conn.reset();  // could not be reset: drop it rather than hand out a dirty connection
+    }
+  }
+  if (conn && conn->broken()) conn.reset();
+  {
+    std::lock_guard lock(mutex_);
+    if (conn)
+      idle_.push_back(std::move(conn));
+    else
+      --open_count_;
+  }
+  available_.notify_one();
+}
+
+void Engine::notify(const std::string& sql, std::span<const Value> params) {
+  std::lock_guard lock(listeners_mutex_);
+  if (listeners_.empty() && !echo_) return;
+  const StatementEvent event{sql, params, kind_};
+  for (const auto& listener : listeners_) listener(event);
+  if (echo_) {
+    std::string line = sql;
+    line += "\n[";
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (i > 0) line += ", ";
+      line += params[i].debug_string();
+    }
+    line += "]\n";
+    std::lock_guard echo_lock(echo_mutex());
+    std::fputs(line.c_str(), stderr);
+  }
+}
+
+std::unique_ptr<Rows> Engine::execute(Connection& conn, const std::string& sql, std::span<const Value> params) {
+  notify(sql, params);
+  return conn.execute(sql, params);
+}
+
+void Engine::execute_script(Connection& conn, const std::string& sql) {
+  notify(sql, {});
+  conn.execute_script(sql);
+}
+
+void Engine::add_listener(std::function<void(const StatementEvent&)> listener) {
+  std::lock_guard lock(listeners_mutex_);
+  listeners_.push_back(std::move(listener));
+}
+
+void Engine::clear_listeners() {
+  std::lock_guard lock(listeners_mutex_);
+  listeners_.clear();
+}
+
+void Engine::set_echo(bool echo) {
+  std::lock_guard lock(listeners_mutex_);
+  echo_ = echo;
+}
+
+}  // namespace ormc::detail

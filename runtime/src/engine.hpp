@@ -1,0 +1,82 @@
+// The Engine behind a Database: dialect, connection pool, and the statement log every statement goes through.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "connection.hpp"
+#include "dialect/dialect.hpp"
+#include "ormc/database.hpp"
+
+namespace ormc::detail {
+
+class Engine;
+
+/// A connection borrowed from the pool; returns it (or drops it when broken) on destruction.
+class PooledConnection {
+ public:
+  PooledConnection() = default;
+  PooledConnection(Engine* engine, std::unique_ptr<Connection> conn) : engine_(engine), conn_(std::move(conn)) {}
+  PooledConnection(PooledConnection&&) noexcept = default;
+  PooledConnection& operator=(PooledConnection&& other) noexcept;
+  ~PooledConnection();
+
+  [[nodiscard]] Connection* operator->() const noexcept { return conn_.get(); }
+  [[nodiscard]] Connection& operator*() const noexcept { return *conn_; }
+  [[nodiscard]] explicit operator bool() const noexcept { return conn_ != nullptr; }
+  void release();
+
+ private:
+  Engine* engine_ = nullptr;
+  std::unique_ptr<Connection> conn_;
+};
+
+class Engine {
+ public:
+  Engine(std::string url_for_display, DialectKind kind, std::function<std::unique_ptr<Connection>()> opener,
+         std::size_t pool_size, bool echo);
+  ~Engine();
+
+  [[nodiscard]] const Dialect& dialect() const noexcept { return *dialect_; }
+  [[nodiscard]] DialectKind kind() const noexcept { return kind_; }
+  [[nodiscard]] const std::string& url() const noexcept { return url_; }
+
+  /// Borrows a connection (opening one when the pool is empty and below its size; else waits).
+  [[nodiscard]] PooledConnection acquire();
+
+  /// Logs the statement to every listener (and echo), then executes it on `conn`.
+  std::unique_ptr<Rows> execute(Connection& conn, const std::string& sql, std::span<const Value> params);
+  /// Logs and runs parameterless SQL text.
+  void execute_script(Connection& conn, const std::string& sql);
+
+  void add_listener(std::function<void(const StatementEvent&)> listener);
+  void clear_listeners();
+  void set_echo(bool echo);
+
+ private:
+  friend class PooledConnection;
+  void give_back(std::unique_ptr<Connection> conn);
+  void notify(const std::string& sql, std::span<const Value> params);
+
+  std::string url_;
+  DialectKind kind_;
+  std::unique_ptr<Dialect> dialect_;
+  std::function<std::unique_ptr<Connection>()> opener_;
+  std::size_t pool_size_;
+
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::size_t open_count_ = 0;
+
+  std::mutex listeners_mutex_;
+  std::vector<std::function<void(const StatementEvent&)>> listeners_;
+  bool echo_ = false;
+};
+
+}  // namespace ormc::detail

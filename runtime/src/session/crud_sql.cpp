@@ -1,0 +1,122 @@
+// Builds the unit of work's row statements; every value is a placeholder, never spliced text.
+#include "session/crud_sql.hpp"
+
+namespace ormc::detail {
+namespace {
+
+void append_column(const Dialect& d, const TableInfo& table, std::uint16_t column, std::string& sql) {
+  d.append_identifier(sql, table.columns[column].name);
+}
+
+void append_key_condition(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> key,
+                          std::size_t& next_param, std::string& sql) {
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (i > 0) sql += " AND ";
+    append_column(d, table, key[i], sql);
+    sql += " = ";
+    d.append_placeholder(sql, next_param++);
+  }
+}
+
+}  // namespace
+
+void append_column_list(const Dialect& d, const TableInfo& table, std::string& sql) {
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    d.append_identifier(sql, table.name);
+    sql += '.';
+    d.append_identifier(sql, table.columns[i].name);
+  }
+}
+
+std::string insert_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> columns,
+                       std::size_t rows, std::span<const std::uint16_t> returning) {
+  std::string sql = "INSERT INTO ";
+  sql.reserve(32 + rows * columns.size() * 6);
+  d.append_identifier(sql, table.name);
+  if (columns.empty()) {
+    // Every column is generated: one row of defaults (multi-row form has no portable spelling).
+    sql += " DEFAULT VALUES";
+  } else {
+    sql += " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) sql += ", ";
+      append_column(d, table, columns[i], sql);
+    }
+    sql += ") VALUES ";
+    std::size_t param = 1;
+    for (std::size_t r = 0; r < rows; ++r) {
+      sql += r > 0 ? ", (" : "(";
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i > 0) sql += ", ";
+        d.append_placeholder(sql, param++);
+      }
+      sql += ')';
+    }
+  }
+  if (!returning.empty()) {
+    sql += " RETURNING ";
+    for (std::size_t i = 0; i < returning.size(); ++i) {
+      if (i > 0) sql += ", ";
+      append_column(d, table, returning[i], sql);
+    }
+  }
+  return sql;
+}
+
+std::string update_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> set_columns,
+                       std::span<const std::uint16_t> key_columns) {
+  std::string sql = "UPDATE ";
+  d.append_identifier(sql, table.name);
+  sql += " SET ";
+  std::size_t param = 1;
+  for (std::size_t i = 0; i < set_columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    append_column(d, table, set_columns[i], sql);
+    sql += " = ";
+    d.append_placeholder(sql, param++);
+  }
+  sql += " WHERE ";
+  append_key_condition(d, table, key_columns, param, sql);
+  return sql;
+}
+
+std::string delete_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> key_columns,
+                       std::size_t rows) {
+  std::string sql = "DELETE FROM ";
+  d.append_identifier(sql, table.name);
+  sql += " WHERE ";
+  std::size_t param = 1;
+  if (key_columns.size() == 1 && rows > 1) {
+    append_column(d, table, key_columns[0], sql);
+    sql += " IN (";
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (r > 0) sql += ", ";
+      d.append_placeholder(sql, param++);
+    }
+    sql += ')';
+  } else {
+    append_key_condition(d, table, key_columns, param, sql);
+  }
+  return sql;
+}
+
+std::string select_by_key_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> key_columns) {
+  std::string sql = "SELECT ";
+  append_column_list(d, table, sql);
+  sql += " FROM ";
+  d.append_identifier(sql, table.name);
+  sql += " WHERE ";
+  std::size_t param = 1;
+  for (std::size_t i = 0; i < key_columns.size(); ++i) {
+    if (i > 0) sql += " AND ";
+    d.append_identifier(sql, table.name);
+    sql += '.';
+    append_column(d, table, key_columns[i], sql);
+    sql += " = ";
+    d.append_placeholder(sql, param++);
+  }
+  return sql;
+}
+
+}  // namespace ormc::detail

@@ -1,0 +1,33 @@
+// SQL text for the unit of work's row statements (INSERT / UPDATE / DELETE / SELECT by key), per dialect.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "dialect/dialect.hpp"
+#include "ormc/metadata.hpp"
+
+namespace ormc::detail {
+
+/// `t.a, t.b, ...` for every column of the table (the SELECT list of an entity).
+void append_column_list(const Dialect& d, const TableInfo& table, std::string& sql);
+
+/// INSERT INTO t (cols) VALUES (...), (...) [RETURNING returning] for `rows` rows.
+[[nodiscard]] std::string insert_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> columns,
+                                     std::size_t rows, std::span<const std::uint16_t> returning);
+
+/// UPDATE t SET a = $1, ... WHERE pk1 = $n AND ...
+[[nodiscard]] std::string update_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> set_columns,
+                                     std::span<const std::uint16_t> key_columns);
+
+/// DELETE FROM t WHERE pk IN ($1, ..., $rows) (single-column key) or WHERE pk1 = $1 AND ... (rows == 1).
+[[nodiscard]] std::string delete_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> key_columns,
+                                     std::size_t rows);
+
+/// SELECT every column FROM t WHERE pk1 = $1 AND ...
+[[nodiscard]] std::string select_by_key_sql(const Dialect& d, const TableInfo& table,
+                                            std::span<const std::uint16_t> key_columns);
+
+}  // namespace ormc::detail

@@ -1,0 +1,29 @@
+// ormc::Session: the public face of SessionCore.
+#include "ormc/session.hpp"
+
+#include "session/session_core.hpp"
+
+namespace ormc {
+
+Session::Session(Database db, SessionOptions options)
+    : core_(std::make_unique<detail::SessionCore>(std::move(db), options)) {}
+Session::~Session() = default;
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+
+void Session::add(const std::shared_ptr<Object>& object) { core_->add(object); }
+std::shared_ptr<Object> Session::get_object(const EntityInfo& entity, std::span<const Value> key) {
+  return core_->get(entity, key);
+}
+void Session::remove(const std::shared_ptr<Object>& object) { core_->remove(object); }
+void Session::flush() { core_->flush(); }
+void Session::commit() { core_->commit(); }
+void Session::rollback() { core_->rollback(); }
+void Session::close() { core_->close(); }
+void Session::refresh(const std::shared_ptr<Object>& object) { core_->refresh(object); }
+void Session::expire(const std::shared_ptr<Object>& object) { core_->expire(object); }
+void Session::expunge(const std::shared_ptr<Object>& object) { core_->expunge(object); }
+bool Session::is_modified(const std::shared_ptr<Object>& object) const { return core_->is_modified(*object); }
+const Database& Session::database() const noexcept { return core_->database(); }
+
+}  // namespace ormc

@@ -1,0 +1,373 @@
+// SessionCore: object lifecycle (add/get/remove/expire), transactions, loading rows into objects.
+#include "session/session_core.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "connection.hpp"
+#include "object_access.hpp"
+#include "ormc/errors.hpp"
+#include "session/crud_sql.hpp"
+#include "session/row_values.hpp"
+#include "session/unit_of_work.hpp"
+
+namespace ormc::detail {
+namespace {
+
+std::string describe(const Object& object) { return "'" + std::string(object.ormc_entity().name) + "'"; }
+
+template <class T>
+void erase_object(std::vector<std::shared_ptr<T>>& list, const Object* object) {
+  list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& p) { return p.get() == object; }), list.end());
+}
+
+}  // namespace
+
+UseGuard::UseGuard(SessionCore& core) : core_(core) {
+  const auto me = std::this_thread::get_id();
+  auto expected = std::thread::id{};
+  if (!core_.owner_.compare_exchange_strong(expected, me) && expected != me)
+    throw InvalidRequestError(
+        "This Session is being used by another thread: a Session must be used by one thread at a time "
+        "(give each thread its own Session on the shared Database)");
+  ++core_.depth_;
+}
+
+UseGuard::~UseGuard() {
+  if (--core_.depth_ == 0) core_.owner_.store(std::thread::id{});
+}
+
+SessionCore::SessionCore(Database db, SessionOptions options)
+    : db_(std::move(db)), engine_(db_.engine()), options_(options) {}
+
+SessionCore::~SessionCore() {
+  end_transaction();
+  detach_all();
+}
+
+void SessionCore::check_usable() const {
+  if (flush_failed_)
+    throw InvalidRequestError(
+        "This Session's transaction has been rolled back due to a previous exception during flush; "
+        "call rollback() before using the Session again");
+}
+
+Connection& SessionCore::connection() {
+  if (!conn_) conn_ = engine_.acquire();
+  if (!conn_->in_transaction()) conn_->begin();
+  return *conn_;
+}
+
+std::unique_ptr<Rows> SessionCore::execute(const std::string& sql, std::span<const Value> params) {
+  Connection& c = connection();
+  return engine_.execute(c, sql, params);
+}
+
+void SessionCore::end_transaction() noexcept {
+  if (!conn_) return;
+  try {
+    if (conn_->in_transaction()) conn_->rollback();
+  } catch (...) {
+    // The connection is broken; the pool drops it on release.
+  }
+  conn_.release();
+}
+
+void SessionCore::add(const std::shared_ptr<Object>& object) {
+  UseGuard guard(*this);
+  check_usable();
+  if (!object) throw InvalidRequestError("Session::add() was given a null object");
+  InstanceState& s = ObjectAccess::state(*object);
+  if (s.session == this) return;
+  if (s.session != nullptr)
+    throw InvalidRequestError("Object " + describe(*object) + " is already attached to another Session");
+  switch (s.status) {
+    case Status::Transient:
+      s.session = this;
+      s.status = Status::Pending;
+      new_.push_back(object);
+      return;
+    case Status::Detached: {
+      auto key = IdentityMap::primary_key_of(*object);
+      if (auto existing = identity_.find({&object->ormc_entity(), key}); existing && existing != object)
+        throw InvalidRequestError("Can't attach detached object " + describe(*object) +
+                                  ": another object with the same identity is already in this Session");
+      s.session = this;
+      s.status = Status::Persistent;
+      s.identity = identity_.insert(object);
+      if (!s.modified.empty()) {
+        dirty_.push_back(object);
+        s.in_dirty_list = true;
+      }
+      return;
+    }
+    case Status::Deleted:
+      throw InvalidRequestError("Object " + describe(*object) + " has been deleted; it can't be added again");
+    default:
+      return;
+  }
+}
+
+std::shared_ptr<Object> SessionCore::get(const EntityInfo& entity, std::span<const Value> key) {
+  UseGuard guard(*this);
+  check_usable();
+  if (key.size() != entity.primary_key.size())
+    throw InvalidRequestError("get<" + std::string(entity.name) + ">() needs " +
+                              std::to_string(entity.primary_key.size()) + " primary key value(s), got " +
+                              std::to_string(key.size()));
+  if (auto found = identity_.find({&entity, key})) {
+    // A row marked for deletion is not returned, as SQLAlchemy's Session.get().
+    return ObjectAccess::state(*found).status == Status::Deleted ? nullptr : found;
+  }
+  autoflush();
+  const TableInfo& table = *entity.table;
+  const std::string sql = select_by_key_sql(engine_.dialect(), table, entity.primary_key);
+  auto rows = execute(sql, key);
+  if (!rows->next()) return nullptr;
+  return object_from_row(entity, *rows, 0);
+}
+
+void SessionCore::remove(const std::shared_ptr<Object>& object) {
+  UseGuard guard(*this);
+  check_usable();
+  if (!object) throw InvalidRequestError("Session::remove() was given a null object");
+  InstanceState& s = ObjectAccess::state(*object);
+  if (s.session != this)
+    throw InvalidRequestError("Object " + describe(*object) + " is not persisted in this Session");
+  if (s.status == Status::Pending) {
+    // Never flushed: deleting it just forgets it, as SQLAlchemy expunges a pending object.
+    erase_object(new_, object.get());
+    s.session = nullptr;
+    s.status = Status::Transient;
+    return;
+  }
+  if (s.status == Status::Deleted) return;
+  s.status = Status::Deleted;
+  deleted_.push_back(object);
+}
+
+void SessionCore::autoflush() {
+  if (options_.autoflush && !flushing_) flush();
+}
+
+void SessionCore::flush() {
+  UseGuard guard(*this);
+  check_usable();
+  if (flushing_) throw InvalidRequestError("Session is already flushing");
+  if (new_.empty() && dirty_.empty() && deleted_.empty()) return;
+  flushing_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{flushing_};
+  UnitOfWork work(*this);
+  try {
+    work.execute();
+  } catch (...) {
+    // Nothing of this flush may stay half-written: undo what was written into objects, roll the
+    // transaction back, and refuse further use until rollback() (SQLAlchemy's rule).
+    work.undo();
+    end_transaction();
+    flush_failed_ = true;
+    throw;
+  }
+  work.finish();
+}
+
+void SessionCore::commit() {
+  UseGuard guard(*this);
+  flush();
+  if (conn_ && conn_->in_transaction()) {
+    try {
+      conn_->commit();
+    } catch (...) {
+      end_transaction();
+      throw;
+    }
+  }
+  conn_.release();
+  for (auto& object : deleted_in_transaction_) {
+    InstanceState& s = ObjectAccess::state(*object);
+    s.session = nullptr;
+    s.status = Status::Detached;
+  }
+  deleted_in_transaction_.clear();
+  inserted_in_transaction_.clear();
+  if (options_.expire_on_commit) identity_.for_each_live([this](const std::shared_ptr<Object>& o) { expire_state(*o); });
+}
+
+void SessionCore::rollback() {
+  UseGuard guard(*this);
+  end_transaction();
+  flush_failed_ = false;
+  // Pending objects, and objects whose INSERT this transaction made, become transient again.
+  auto make_transient = [this](Object& object) {
+    InstanceState& s = ObjectAccess::state(object);
+    if (s.identity) identity_.erase(s.identity);
+    s.identity = nullptr;
+    s.session = nullptr;
+    s.status = Status::Transient;
+    s.in_dirty_list = false;
+  };
+  for (auto& object : new_) make_transient(*object);
+  new_.clear();
+  for (auto& weak : inserted_in_transaction_)
+    if (auto object = weak.lock()) make_transient(*object);
+  inserted_in_transaction_.clear();
+  // Deletions of this transaction are undone: the rows are back, so are the objects.
+  for (auto& object : deleted_) ObjectAccess::state(*object).status = Status::Persistent;
+  deleted_.clear();
+  for (auto& object : deleted_in_transaction_) {
+    InstanceState& s = ObjectAccess::state(*object);
+    s.status = Status::Persistent;
+    s.identity = identity_.insert(object);
+  }
+  deleted_in_transaction_.clear();
+  for (auto& object : dirty_) ObjectAccess::state(*object).in_dirty_list = false;
+  dirty_.clear();
+  identity_.for_each_live([this](const std::shared_ptr<Object>& o) { expire_state(*o); });
+}
+
+void SessionCore::close() {
+  UseGuard guard(*this);
+  end_transaction();
+  flush_failed_ = false;
+  detach_all();
+}
+
+void SessionCore::detach_all() noexcept {
+  for (auto& object : new_) {
+    InstanceState& s = ObjectAccess::state(*object);
+    s.session = nullptr;
+    s.status = Status::Transient;
+  }
+  new_.clear();
+  identity_.for_each_live([](const std::shared_ptr<Object>& object) {
+    InstanceState& s = ObjectAccess::state(*object);
+    s.session = nullptr;
+    s.identity = nullptr;
+    s.in_dirty_list = false;
+    if (s.status != Status::Deleted) s.status = Status::Detached;
+  });
+  for (auto& object : deleted_in_transaction_) ObjectAccess::state(*object).session = nullptr;
+  identity_.clear();
+  dirty_.clear();
+  deleted_.clear();
+  deleted_in_transaction_.clear();
+  inserted_in_transaction_.clear();
+}
+
+void SessionCore::expire_state(Object& object) {
+  InstanceState& s = ObjectAccess::state(object);
+  if (s.status != Status::Persistent) return;
+  s.expired = true;
+  s.expired_columns.clear();  // empty + expired = every column
+  s.modified.clear();
+  s.in_dirty_list = false;
+}
+
+void SessionCore::refresh(const std::shared_ptr<Object>& object) {
+  UseGuard guard(*this);
+  check_usable();
+  InstanceState& s = ObjectAccess::state(*object);
+  if (s.session != this || s.status != Status::Persistent)
+    throw InvalidRequestError("Instance " + describe(*object) + " is not persistent within this Session");
+  erase_object(dirty_, object.get());
+  expire_state(*object);
+  load_expired(*object);
+}
+
+void SessionCore::expire(const std::shared_ptr<Object>& object) {
+  UseGuard guard(*this);
+  InstanceState& s = ObjectAccess::state(*object);
+  if (s.session != this || s.status != Status::Persistent)
+    throw InvalidRequestError("Instance " + describe(*object) + " is not persistent within this Session");
+  erase_object(dirty_, object.get());
+  expire_state(*object);
+}
+
+void SessionCore::expunge(const std::shared_ptr<Object>& object) {
+  UseGuard guard(*this);
+  InstanceState& s = ObjectAccess::state(*object);
+  if (s.session != this)
+    throw InvalidRequestError("Instance " + describe(*object) + " is not present in this Session");
+  erase_object(new_, object.get());
+  erase_object(dirty_, object.get());
+  erase_object(deleted_, object.get());
+  if (s.identity) identity_.erase(s.identity);
+  s.identity = nullptr;
+  s.session = nullptr;
+  s.in_dirty_list = false;
+  s.status = s.status == Status::Pending ? Status::Transient : Status::Detached;
+}
+
+bool SessionCore::is_modified(const Object& object) const { return !ObjectAccess::state(object).modified.empty(); }
+
+void SessionCore::on_modified(Object& object) {
+  InstanceState& s = ObjectAccess::state(object);
+  if (s.status != Status::Persistent || s.in_dirty_list) return;
+  dirty_.push_back(object.shared_from_this());
+  s.in_dirty_list = true;
+}
+
+void SessionCore::on_destroyed(InstanceState& state) noexcept {
+  if (state.identity) identity_.erase(state.identity);
+  state.identity = nullptr;
+}
+
+void SessionCore::load_expired(const Object& object) {
+  UseGuard guard(*this);
+  check_usable();
+  InstanceState& s = ObjectAccess::state(object);
+  const EntityInfo& entity = object.ormc_entity();
+  if (s.status == Status::Deleted)
+    throw ObjectDeletedError("Instance " + describe(object) + " has been deleted");
+  const std::vector<Value> key = IdentityMap::primary_key_of(object);
+  const std::string sql = select_by_key_sql(engine_.dialect(), *entity.table, entity.primary_key);
+  auto rows = execute(sql, key);
+  if (!rows->next())
+    throw ObjectDeletedError("Instance " + describe(object) + " has been deleted, or its row is otherwise not present");
+  populate(const_cast<Object&>(object), *rows, 0, true);
+}
+
+void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, bool only_expired) {
+  InstanceState& s = ObjectAccess::state(object);
+  const EntityInfo& entity = object.ormc_entity();
+  const auto& columns = entity.table->columns;
+  const bool all_expired = s.expired && s.expired_columns.empty();
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (s.modified.contains(i)) continue;
+    if (only_expired && !all_expired && !s.expired_columns.contains(i)) continue;
+    ObjectAccess::set(object, i, read_column(rows, first + i, columns[i]));
+  }
+  s.expired = false;
+  s.expired_columns.clear();
+}
+
+std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, const Rows& rows, std::size_t first) {
+  const auto& columns = entity.table->columns;
+  Value key_inline[1];
+  std::vector<Value> key_many;
+  std::span<const Value> key;
+  if (entity.primary_key.size() == 1) {
+    key_inline[0] = read_column(rows, first + entity.primary_key[0], columns[entity.primary_key[0]]);
+    key = key_inline;
+  } else {
+    for (std::uint16_t c : entity.primary_key) key_many.push_back(read_column(rows, first + c, columns[c]));
+    key = key_many;
+  }
+  if (auto existing = identity_.find({&entity, key})) {
+    // The identity map wins: only expired attributes are filled from the row (SQLAlchemy).
+    if (ObjectAccess::state(*existing).expired) populate(*existing, rows, first, true);
+    return existing;
+  }
+  std::shared_ptr<Object> object = entity.instantiate();
+  populate(*object, rows, first, false);
+  InstanceState& s = ObjectAccess::state(*object);
+  s.session = this;
+  s.status = Status::Persistent;
+  s.identity = identity_.insert(object);
+  return object;
+}
+
+}  // namespace ormc::detail

@@ -1,0 +1,100 @@
+// SessionCore: the state behind ormc::Session — identity map, pending/dirty/deleted lists, transaction.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "engine.hpp"
+#include "ormc/session.hpp"
+#include "session/identity_map.hpp"
+
+namespace ormc::detail {
+
+class Rows;
+
+/// Refuses use of one Session from two threads at once (re-entry from the owning thread is fine).
+class UseGuard {
+ public:
+  explicit UseGuard(class SessionCore& core);
+  ~UseGuard();
+  UseGuard(const UseGuard&) = delete;
+  UseGuard& operator=(const UseGuard&) = delete;
+
+ private:
+  SessionCore& core_;
+};
+
+class SessionCore {
+ public:
+  SessionCore(Database db, SessionOptions options);
+  ~SessionCore();
+
+  void add(const std::shared_ptr<Object>& object);
+  std::shared_ptr<Object> get(const EntityInfo& entity, std::span<const Value> key);
+  void remove(const std::shared_ptr<Object>& object);
+  void flush();
+  void commit();
+  void rollback();
+  void close();
+  void refresh(const std::shared_ptr<Object>& object);
+  void expire(const std::shared_ptr<Object>& object);
+  void expunge(const std::shared_ptr<Object>& object);
+  [[nodiscard]] bool is_modified(const Object& object) const;
+
+  [[nodiscard]] const Database& database() const noexcept { return db_; }
+  [[nodiscard]] Engine& engine() const noexcept { return engine_; }
+  [[nodiscard]] const SessionOptions& options() const noexcept { return options_; }
+
+  /// Called by Object: a persistent object changed a column.
+  void on_modified(Object& object);
+  /// Called by Object: reload its expired columns.
+  void load_expired(const Object& object);
+  /// Called by ~Object: forget the dying object.
+  void on_destroyed(InstanceState& state) noexcept;
+
+  /// The transaction's connection; begins a transaction when none is open.
+  Connection& connection();
+  /// Runs a statement on the transaction's connection through the statement log.
+  std::unique_ptr<Rows> execute(const std::string& sql, std::span<const Value> params);
+  /// The object for the row at the cursor (columns [first, first + column count) in table order):
+  /// the identity map's object when there is one, else a new persistent object.
+  std::shared_ptr<Object> object_from_row(const EntityInfo& entity, const Rows& rows, std::size_t first);
+  /// Flushes when autoflush is on (before queries).
+  void autoflush();
+
+ private:
+  friend class UseGuard;
+  friend class UnitOfWork;
+
+  void check_usable() const;
+  void expire_state(Object& object);
+  void detach_all() noexcept;
+  void end_transaction() noexcept;
+  /// Reads the row's columns into `object`, skipping modified columns; `only_expired` limits it
+  /// to expired columns.
+  void populate(Object& object, const Rows& rows, std::size_t first, bool only_expired);
+
+  Database db_;
+  Engine& engine_;
+  SessionOptions options_;
+  PooledConnection conn_;
+  IdentityMap identity_;
+
+  std::vector<std::shared_ptr<Object>> new_;      ///< pending, in add() order
+  std::vector<std::shared_ptr<Object>> dirty_;    ///< persistent with modified columns
+  std::vector<std::shared_ptr<Object>> deleted_;  ///< marked by remove(), not yet flushed
+
+  /// Rows this transaction inserted / deleted: rollback() makes them transient / persistent again.
+  std::vector<std::weak_ptr<Object>> inserted_in_transaction_;
+  std::vector<std::shared_ptr<Object>> deleted_in_transaction_;
+
+  bool flush_failed_ = false;
+  bool flushing_ = false;
+  std::atomic<std::thread::id> owner_{};
+  int depth_ = 0;
+};
+
+}  // namespace ormc::detail

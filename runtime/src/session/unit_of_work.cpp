@@ -1,0 +1,282 @@
+// The flush: groups changes by table, orders tables by foreign keys, batches the statements.
+#include "session/unit_of_work.hpp"
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+#include "connection.hpp"
+#include "object_access.hpp"
+#include "ormc/errors.hpp"
+#include "session/crud_sql.hpp"
+#include "session/row_values.hpp"
+#include "session/session_core.hpp"
+
+namespace ormc::detail {
+namespace {
+
+/// Rows per multi-row INSERT / DELETE: large enough that round trips stop mattering.
+constexpr std::size_t kMaxRowsPerStatement = 1000;
+
+bool server_generated(const ColumnInfo& c) {
+  return c.autoincrement || c.server_default.kind != ServerDefault::Kind::None;
+}
+
+}  // namespace
+
+std::vector<UnitOfWork::TableWork*> UnitOfWork::ordered_tables() {
+  // Parents before children by the foreign keys among the tables of this flush (depth-first
+  // post-order). Self-references and cycles fall back to the order in which tables were met.
+  std::unordered_map<std::string_view, TableWork*> by_name;
+  for (auto& t : tables_) by_name.emplace(t->table->name, t.get());
+  std::vector<TableWork*> order;
+  std::unordered_map<TableWork*, int> mark;  // 1 = visiting, 2 = done
+  auto visit = [&](auto&& self, TableWork* t) -> void {
+    if (mark[t] != 0) return;
+    mark[t] = 1;
+    for (const ColumnInfo& c : t->table->columns) {
+      if (!c.foreign_key) continue;
+      auto it = by_name.find(c.foreign_key->table);
+      if (it != by_name.end() && it->second != t) self(self, it->second);
+    }
+    mark[t] = 2;
+    order.push_back(t);
+  };
+  for (auto& t : tables_) visit(visit, t.get());
+  return order;
+}
+
+void UnitOfWork::execute() {
+  std::unordered_map<const TableInfo*, TableWork*> index;
+  auto work_for = [&](Object* o) -> TableWork& {
+    const TableInfo* table = o->ormc_entity().table;
+    auto [it, inserted] = index.try_emplace(table, nullptr);
+    if (inserted) {
+      tables_.push_back(std::make_unique<TableWork>());
+      tables_.back()->table = table;
+      it->second = tables_.back().get();
+    }
+    return *it->second;
+  };
+  for (auto& o : session_.new_) work_for(o.get()).inserts.push_back(o.get());
+  for (auto& o : session_.dirty_) {
+    const InstanceState& s = ObjectAccess::state(*o);
+    if (s.status == Status::Persistent && !s.modified.empty()) work_for(o.get()).updates.push_back(o.get());
+  }
+  for (auto& o : session_.deleted_) work_for(o.get()).deletes.push_back(o.get());
+
+  const std::vector<TableWork*> order = ordered_tables();
+  for (TableWork* t : order) {
+    if (!t->inserts.empty()) insert_rows(t->inserts.front()->ormc_entity(), t->inserts);
+    for (Object* o : t->updates) update_row(*o);
+  }
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    if (!(*it)->deletes.empty()) delete_rows((*it)->deletes.front()->ormc_entity(), (*it)->deletes);
+}
+
+void UnitOfWork::insert_rows(const EntityInfo& entity, std::vector<Object*>& objects) {
+  // Consecutive objects that set the same columns share one multi-row INSERT.
+  const auto& columns = entity.table->columns;
+  auto shape_of = [&](Object* o) {
+    std::vector<std::uint16_t> shape;
+    const InstanceState& s = ObjectAccess::state(*o);
+    for (std::uint16_t i = 0; i < columns.size(); ++i)
+      if (!server_generated(columns[i]) || s.modified.contains(i)) shape.push_back(i);
+    return shape;
+  };
+  const std::size_t max_params = session_.engine().dialect().max_parameters();
+  std::size_t start = 0;
+  while (start < objects.size()) {
+    const std::vector<std::uint16_t> shape = shape_of(objects[start]);
+    const std::size_t per_row = std::max<std::size_t>(shape.size(), 1);
+    const std::size_t limit = shape.empty() ? 1 : std::min(kMaxRowsPerStatement, max_params / per_row);
+    std::size_t end = start + 1;
+    while (end < objects.size() && end - start < limit && shape_of(objects[end]) == shape) ++end;
+    insert_batch(entity, std::span<Object* const>(objects.data() + start, end - start), shape);
+    start = end;
+  }
+}
+
+void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const> batch,
+                              const std::vector<std::uint16_t>& shape) {
+  const TableInfo& table = *entity.table;
+  const auto& columns = table.columns;
+  // RETURNING: generated primary-key columns always; other server defaults when eager_defaults.
+  std::vector<std::uint16_t> returning;
+  std::vector<std::uint16_t> unfetched;
+  int sort_column = -1;  // an autoincrement key: returned rows are matched to objects by its order
+  for (std::uint16_t i = 0; i < columns.size(); ++i) {
+    if (!server_generated(columns[i]) || std::find(shape.begin(), shape.end(), i) != shape.end()) continue;
+    if (columns[i].primary_key || entity.eager_defaults) {
+      if (columns[i].autoincrement && columns[i].primary_key && sort_column < 0)
+        sort_column = static_cast<int>(returning.size());
+      returning.push_back(i);
+    } else {
+      unfetched.push_back(i);
+    }
+  }
+  // Without an ascending generated key, rows are matched by primary key: return it too.
+  std::vector<std::uint16_t> key_positions;
+  if (!returning.empty() && sort_column < 0) {
+    for (std::uint16_t k : entity.primary_key) {
+      auto it = std::find(returning.begin(), returning.end(), k);
+      if (it == returning.end()) {
+        returning.push_back(k);
+        it = returning.end() - 1;
+      }
+      key_positions.push_back(static_cast<std::uint16_t>(it - returning.begin()));
+    }
+  }
+
+  std::vector<Value> params;
+  params.reserve(batch.size() * shape.size());
+  for (Object* o : batch)
+    for (std::uint16_t c : shape) params.push_back(ObjectAccess::get(*o, c));
+
+  const auto& dialect = session_.engine().dialect();
+  const std::string sql = insert_sql(dialect, table, shape, batch.size(), returning);
+  auto rows = session_.execute(sql, params);
+
+  if (!unfetched.empty())
+    for (Object* o : batch) unfetched_.emplace_back(o, unfetched);
+  if (returning.empty()) return;
+
+  std::vector<std::vector<Value>> returned;
+  returned.reserve(batch.size());
+  while (rows->next()) {
+    std::vector<Value> row;
+    row.reserve(returning.size());
+    for (std::size_t i = 0; i < returning.size(); ++i) row.push_back(read_column(*rows, i, columns[returning[i]]));
+    returned.push_back(std::move(row));
+  }
+  if (returned.size() != batch.size())
+    throw StaleDataError("INSERT into '" + std::string(table.name) + "' returned " + std::to_string(returned.size()) +
+                             " row(s) for " + std::to_string(batch.size()) + " inserted",
+                         sql);
+
+  std::vector<std::size_t> row_of_object(batch.size());
+  if (sort_column >= 0) {
+    // Generated keys ascend in VALUES order (sequence / rowid), whatever order RETURNING uses.
+    std::vector<std::size_t> idx(returned.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+      return returned[a][sort_column].as<std::int64_t>() < returned[b][sort_column].as<std::int64_t>();
+    });
+    row_of_object = idx;
+  } else {
+    // Match returned rows to objects by primary key (hash lookup, not a scan per object).
+    std::unordered_map<IdentityKey, std::size_t, IdentityKeyHash, IdentityKeyEqual> row_by_key;
+    for (std::size_t r = 0; r < returned.size(); ++r) {
+      IdentityKey key{&entity, {}};
+      for (std::uint16_t p : key_positions) key.key.push_back(returned[r][p]);
+      row_by_key.emplace(std::move(key), r);
+    }
+    for (std::size_t o = 0; o < batch.size(); ++o) {
+      const std::vector<Value> key = IdentityMap::primary_key_of(*batch[o]);
+      auto it = row_by_key.find(IdentityKeyView{&entity, key});
+      if (it == row_by_key.end())
+        throw StaleDataError("INSERT into '" + std::string(table.name) + "' returned a row that matches no object", sql);
+      row_of_object[o] = it->second;
+    }
+  }
+  for (std::size_t o = 0; o < batch.size(); ++o) {
+    Object& object = *batch[o];
+    auto& row = returned[row_of_object[o]];
+    for (std::size_t i = 0; i < returning.size(); ++i) {
+      undo_.push_back(Undo{object.shared_from_this(), returning[i], ObjectAccess::get(object, returning[i])});
+      ObjectAccess::set(object, returning[i], std::move(row[i]));
+    }
+  }
+}
+
+void UnitOfWork::update_row(Object& object) {
+  const EntityInfo& entity = object.ormc_entity();
+  const InstanceState& s = ObjectAccess::state(object);
+  std::vector<std::uint16_t> set_columns;
+  std::vector<Value> params;
+  for (std::uint16_t i = 0; i < entity.table->columns.size(); ++i) {
+    if (!s.modified.contains(i)) continue;
+    set_columns.push_back(i);
+    params.push_back(ObjectAccess::get(object, i));
+  }
+  // The row is found by the key it had when loaded (the identity), even if the key changed.
+  for (const Value& v : s.identity->key) params.push_back(v);
+  const std::string sql = update_sql(session_.engine().dialect(), *entity.table, set_columns, entity.primary_key);
+  auto rows = session_.execute(sql, params);
+  if (rows->affected_rows() != 1)
+    throw StaleDataError("UPDATE statement on table '" + std::string(entity.table->name) +
+                             "' expected to update 1 row(s); " + std::to_string(rows->affected_rows()) +
+                             " were matched",
+                         sql);
+}
+
+void UnitOfWork::delete_rows(const EntityInfo& entity, std::vector<Object*>& objects) {
+  const auto& dialect = session_.engine().dialect();
+  const std::size_t key_size = entity.primary_key.size();
+  const std::size_t per_statement =
+      key_size == 1 ? std::min(kMaxRowsPerStatement, dialect.max_parameters()) : std::size_t{1};
+  for (std::size_t start = 0; start < objects.size(); start += per_statement) {
+    const std::size_t n = std::min(per_statement, objects.size() - start);
+    std::vector<Value> params;
+    params.reserve(n * key_size);
+    for (std::size_t i = start; i < start + n; ++i)
+      for (const Value& v : ObjectAccess::state(*objects[i]).identity->key) params.push_back(v);
+    const std::string sql = delete_sql(dialect, *entity.table, entity.primary_key, n);
+    auto rows = session_.execute(sql, params);
+    if (rows->affected_rows() != n)
+      throw StaleDataError("DELETE statement on table '" + std::string(entity.table->name) + "' expected to delete " +
+                               std::to_string(n) + " row(s); only " + std::to_string(rows->affected_rows()) +
+                               " were matched",
+                           sql);
+  }
+}
+
+void UnitOfWork::undo() noexcept {
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    try {
+      ObjectAccess::set(*it->object, it->column, std::move(it->old_value));
+    } catch (...) {
+      // Restoring a value we read from the same field cannot fail to convert.
+    }
+  }
+  undo_.clear();
+}
+
+void UnitOfWork::finish() {
+  SessionCore& s = session_;
+  for (auto& object : s.new_) {
+    InstanceState& st = ObjectAccess::state(*object);
+    st.status = Status::Persistent;
+    st.modified.clear();
+    st.identity = s.identity_.insert(object);
+    s.inserted_in_transaction_.push_back(object);
+  }
+  for (auto& [object, columns] : unfetched_) {
+    InstanceState& st = ObjectAccess::state(*object);
+    st.expired = true;
+    for (std::uint16_t c : columns) st.expired_columns.insert(c);
+  }
+  s.new_.clear();
+  for (auto& object : s.dirty_) {
+    InstanceState& st = ObjectAccess::state(*object);
+    st.in_dirty_list = false;
+    if (st.status != Status::Persistent) continue;
+    st.modified.clear();
+    // A changed primary key moves the object to its new identity.
+    if (st.identity && IdentityMap::primary_key_of(*object) != st.identity->key) {
+      s.identity_.erase(st.identity);
+      st.identity = s.identity_.insert(object);
+    }
+  }
+  s.dirty_.clear();
+  for (auto& object : s.deleted_) {
+    InstanceState& st = ObjectAccess::state(*object);
+    if (st.identity) s.identity_.erase(st.identity);
+    st.identity = nullptr;
+    st.in_dirty_list = false;
+    s.deleted_in_transaction_.push_back(object);
+  }
+  s.deleted_.clear();
+}
+
+}  // namespace ormc::detail

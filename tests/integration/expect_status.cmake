@@ -1,0 +1,11 @@
+# Script mode: runs ORMC with ARGS and checks its exit status and that stderr mentions WANT_STDERR.
+separate_arguments(args UNIX_COMMAND "${ARGS}")
+execute_process(COMMAND ${ORMC} ${args} RESULT_VARIABLE status ERROR_VARIABLE err OUTPUT_VARIABLE out)
+if(NOT status EQUAL WANT_STATUS)
+  message(FATAL_ERROR "ormc ${ARGS}: exit status ${status}, expected ${WANT_STATUS}\nstderr: ${err}")
+endif()
+string(FIND "${err}" "${WANT_STDERR}" found)
+if(found EQUAL -1)
+  message(FATAL_ERROR "ormc ${ARGS}: stderr does not mention '${WANT_STDERR}':\n${err}")
+endif()
+message(STATUS "ok: exit ${status}; ${err}")

@@ -1,0 +1,106 @@
+// Test support: the database a runtime test runs on (SQLite or PostgreSQL, chosen by CTest) and a statement log.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <ormc/ormc.hpp>
+
+namespace ormc_test {
+
+/// "sqlite" or "postgresql": set per test by CTest (ORMC_TEST_BACKEND); SQLite when unset.
+inline std::string backend() {
+  const char* b = std::getenv("ORMC_TEST_BACKEND");
+  return b ? b : "sqlite";
+}
+
+/// A fresh SQLite file for one test (WAL needs a file: several Sessions then work side by side),
+/// removed with its -wal/-shm companions afterwards.
+class TempSqliteFile {
+ public:
+  TempSqliteFile() {
+    static int counter = 0;
+    path_ = (std::filesystem::temp_directory_path() /
+             ("ormc_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".db"))
+                .string();
+    remove_files();
+  }
+  ~TempSqliteFile() { remove_files(); }
+  TempSqliteFile(const TempSqliteFile&) = delete;
+  TempSqliteFile& operator=(const TempSqliteFile&) = delete;
+  [[nodiscard]] std::string url() const { return "sqlite:///" + path_; }
+
+ private:
+  void remove_files() {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
+  }
+  std::string path_;
+};
+
+/// The URL to test against: a fresh SQLite file, or ORMC_TEST_POSTGRESQL_URL. Empty when
+/// PostgreSQL is wanted but not configured.
+inline std::string database_url(const TempSqliteFile& sqlite_file) {
+  if (backend() != "postgresql") return sqlite_file.url();
+  const char* url = std::getenv("ORMC_TEST_POSTGRESQL_URL");
+  if (url && *url) return url;
+  return {};
+}
+
+/// Declares `url_var`; without a PostgreSQL URL the test is skipped on a developer machine and
+/// fails under CI (CI set), where PostgreSQL tests must run.
+#define ORMC_TEST_REQUIRE_DATABASE(url_var, sqlite_file)                                          \
+  const std::string url_var = ::ormc_test::database_url(sqlite_file);                             \
+  if (url_var.empty()) {                                                                          \
+    if (std::getenv("CI")) FAIL() << "ORMC_TEST_POSTGRESQL_URL is not set: PostgreSQL tests must run in CI"; \
+    GTEST_SKIP() << "ORMC_TEST_POSTGRESQL_URL is not set";                                        \
+  }
+
+/// Every statement a Database executed, in order.
+class StatementLog {
+ public:
+  struct Entry {
+    std::string sql;
+    std::vector<ormc::Value> params;
+  };
+
+  explicit StatementLog(ormc::Database& db) {
+    db.on_statement([this](const ormc::StatementEvent& e) {
+      std::lock_guard lock(mutex_);
+      entries_.push_back({std::string(e.sql), std::vector<ormc::Value>(e.params.begin(), e.params.end())});
+    });
+  }
+  void clear() {
+    std::lock_guard lock(mutex_);
+    entries_.clear();
+  }
+  [[nodiscard]] std::vector<Entry> entries() const {
+    std::lock_guard lock(mutex_);
+    return entries_;
+  }
+  [[nodiscard]] std::vector<std::string> sql() const {
+    std::vector<std::string> out;
+    for (const auto& e : entries()) out.push_back(e.sql);
+    return out;
+  }
+  /// How many statements start with `prefix` (e.g. "SELECT", "INSERT INTO customer").
+  [[nodiscard]] std::size_t count(const std::string& prefix) const {
+    std::size_t n = 0;
+    for (const auto& e : entries()) n += e.sql.rfind(prefix, 0) == 0;
+    return n;
+  }
+  [[nodiscard]] std::size_t size() const { return entries().size(); }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace ormc_test
