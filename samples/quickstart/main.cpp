@@ -47,12 +47,16 @@ int main(int argc, char** argv) {
                 << ada->balance().str() << "\n";
       ada->set_balance(ormc::Decimal("57.50"));
       session.commit();
-      std::cout << "update: balance is now " << ada->balance().str() << " (only that column was sent)\n";
+      std::cout << "update: only the balance column was sent\n";
+      // Committing expired the object (expire_on_commit): this read reloads it from its row.
+      const std::string balance = ada->balance().str();
+      std::cout << "read after commit: balance is " << balance << "\n";
 
       session.remove(ada);
       session.commit();
       std::cout << "delete: customer " << customer_id << " removed (its orders by ON DELETE CASCADE)\n";
-      std::cout << "read again: " << (session.get<shop::Customer>(customer_id) ? "still there" : "gone") << "\n";
+      const bool still_there = session.get<shop::Customer>(customer_id) != nullptr;
+      std::cout << "read again: " << (still_there ? "still there" : "gone") << "\n";
     }
     return 0;
   } catch (const ormc::Error& e) {

@@ -1,11 +1,15 @@
-// Everything generated entity code needs from the runtime (included by every generated header).
+// Everything generated entity code needs from the runtime (included by every generated header):
+// generated files include nothing but <ormc/...> headers.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ormc/column.hpp"
