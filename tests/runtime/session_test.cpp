@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 
 #include "crud.orm.hpp"
 #include "test_backend.hpp"
@@ -74,6 +75,39 @@ TEST_F(SessionTest, ManyAddsShareOneMultiRowInsert) {
   ASSERT_EQ(log_->count("INSERT INTO customer"), 1u);
   // Keys come back in the order the objects were added.
   for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LT(all[i - 1]->id(), all[i]->id());
+}
+
+TEST_F(SessionTest, LargeFlushesAreSplitIntoBatchesOfAThousandRows) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  std::vector<std::shared_ptr<Customer>> all;
+  for (int i = 0; i < 2500; ++i) all.push_back(customer("c" + std::to_string(i)));
+  session.add_all(all);
+  session.commit();
+  const auto entries = log_->entries();
+  ASSERT_EQ(entries.size(), 3u) << "2,500 rows: 1,000 + 1,000 + 500";
+  EXPECT_EQ(entries[0].params.size(), 7000u);
+  EXPECT_EQ(entries[2].params.size(), 3500u);
+  std::set<std::int32_t> ids;
+  for (const auto& c : all) ids.insert(c->id());
+  EXPECT_EQ(ids.size(), all.size()) << "every object got its own key";
+  EXPECT_EQ(*ids.rbegin() - *ids.begin(), 2499);
+}
+
+TEST_F(SessionTest, ObjectsSettingAServerDefaultedColumnGetTheirOwnInsertShape) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  const auto fixed = at(2020, 5, 17, 8, 30, 0, 250000);
+  auto a = customer("a");
+  auto b = Customer::create({.name = "b", .balance = Decimal("2"), .active = true, .created_at = fixed});
+  auto c = customer("c");
+  session.add_all(std::vector{a, b, c});
+  session.commit();
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 3u) << "a | b (with created_at) | c: consecutive runs of one shape share a statement";
+  EXPECT_NE(sql[1].find("created_at"), std::string::npos) << sql[1];
+  EXPECT_EQ(sql[0].find("created_at"), std::string::npos) << sql[0];
+  log_->clear();
+  EXPECT_EQ(b->created_at(), fixed) << "a value the caller set is not reloaded";
+  EXPECT_EQ(log_->size(), 0u);
 }
 
 TEST_F(SessionTest, GetAnswersFromTheIdentityMapWithoutSql) {

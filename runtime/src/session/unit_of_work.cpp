@@ -75,23 +75,30 @@ void UnitOfWork::execute() {
 }
 
 void UnitOfWork::insert_rows(const EntityInfo& entity, std::vector<Object*>& objects) {
-  // Consecutive objects that set the same columns share one multi-row INSERT.
+  // Consecutive objects that set the same columns share one multi-row INSERT. Only server-generated
+  // columns can be left out, so two objects have the same shape when they agree on which of
+  // those they set: compared in place, without building a column list per row.
   const auto& columns = entity.table->columns;
-  auto shape_of = [&](Object* o) {
-    std::vector<std::uint16_t> shape;
-    const InstanceState& s = ObjectAccess::state(*o);
-    for (std::uint16_t i = 0; i < columns.size(); ++i)
-      if (!server_generated(columns[i]) || s.modified.contains(i)) shape.push_back(i);
-    return shape;
+  std::vector<std::uint16_t> generated;
+  for (std::uint16_t i = 0; i < columns.size(); ++i)
+    if (server_generated(columns[i])) generated.push_back(i);
+  auto same_shape = [&](const Object* a, const Object* b) {
+    const ColumnSet& ma = ObjectAccess::state(*a).modified;
+    const ColumnSet& mb = ObjectAccess::state(*b).modified;
+    for (std::uint16_t i : generated)
+      if (ma.contains(i) != mb.contains(i)) return false;
+    return true;
   };
   const std::size_t max_params = session_.engine().dialect().max_parameters();
   std::size_t start = 0;
   while (start < objects.size()) {
-    const std::vector<std::uint16_t> shape = shape_of(objects[start]);
-    const std::size_t per_row = std::max<std::size_t>(shape.size(), 1);
-    const std::size_t limit = shape.empty() ? 1 : std::min(kMaxRowsPerStatement, max_params / per_row);
+    std::vector<std::uint16_t> shape;
+    const ColumnSet& set = ObjectAccess::state(*objects[start]).modified;
+    for (std::uint16_t i = 0; i < columns.size(); ++i)
+      if (!server_generated(columns[i]) || set.contains(i)) shape.push_back(i);
+    const std::size_t limit = shape.empty() ? 1 : std::min(kMaxRowsPerStatement, max_params / shape.size());
     std::size_t end = start + 1;
-    while (end < objects.size() && end - start < limit && shape_of(objects[end]) == shape) ++end;
+    while (end < objects.size() && end - start < limit && same_shape(objects[start], objects[end])) ++end;
     insert_batch(entity, std::span<Object* const>(objects.data() + start, end - start), shape);
     start = end;
   }
