@@ -54,6 +54,13 @@ Engine::~Engine() = default;
 PooledConnection Engine::acquire() {
   {
     std::unique_lock lock(mutex_);
+    // A one-connection pool (`sqlite://:memory:`) whose connection this very thread holds can never
+    // be served: say so now instead of waiting for the timeout.
+    if (pool_size_ == 1 && idle_.empty() && open_count_ == 1 && holder_ == std::this_thread::get_id())
+      throw ConnectionError(fmt::format(
+          "{} has a single connection and another Session (or an unfinished result) on this thread holds it: "
+          "commit or close that Session first, or use a database file, which allows several connections",
+          url_));
     const bool ready =
         available_.wait_for(lock, kAcquireTimeout, [&] { return !idle_.empty() || open_count_ < pool_size_; });
     if (!ready) {
@@ -62,6 +69,7 @@ PooledConnection Engine::acquire() {
                       "or an unfinished result still holding one on this thread?)",
                       url_, kAcquireTimeout.count()));
     }
+    holder_ = std::this_thread::get_id();
     if (!idle_.empty()) {
       std::unique_ptr<Connection> conn = std::move(idle_.back());
       idle_.pop_back();

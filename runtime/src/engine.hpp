@@ -7,6 +7,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "connection.hpp"
@@ -73,6 +74,7 @@ class Engine {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::size_t open_count_ = 0;
+  std::thread::id holder_;  ///< the thread that last took a connection (checked for one-connection pools)
 
   std::mutex listeners_mutex_;
   std::vector<std::function<void(const StatementEvent&)>> listeners_;

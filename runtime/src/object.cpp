@@ -14,6 +14,17 @@ Object::~Object() {
   if (ormc_state_.session) ormc_state_.session->on_destroyed(ormc_state_);
 }
 
+ObjectState state_of(const Object& object) noexcept {
+  switch (object.ormc_state_.status) {
+    case detail::Status::Transient: return ObjectState::Transient;
+    case detail::Status::Pending: return ObjectState::Pending;
+    case detail::Status::Persistent: return ObjectState::Persistent;
+    case detail::Status::Deleted: return ObjectState::Deleted;
+    case detail::Status::Detached: return ObjectState::Detached;
+  }
+  return ObjectState::Detached;
+}
+
 void Object::ormc_modified(std::size_t column) {
   ormc_state_.modified.insert(column);
   if (ormc_state_.session) ormc_state_.session->on_modified(*this);

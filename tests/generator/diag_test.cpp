@@ -168,6 +168,19 @@ TEST(DiagClosestMatch, ThresholdGrowsWithLength) {
   EXPECT_EQ(closest_match("abcdef", {"axxxef"}), "");         // 3 edits is too many
 }
 
+TEST(DiagClosestMatch, SwappedNeighboursCountAsOneEdit) {
+  // Plain Levenshtein counts a swap as 2 edits, over the 1 allowed for 5-letter names.
+  EXPECT_EQ(closest_match("emial", {"id", "email", "name"}), "email");
+  EXPECT_EQ(closest_match("tabel", {"table", "order_by", "unique"}), "table");
+  EXPECT_EQ(closest_match("TABEL", {"table"}), "table");  // with case folded
+  EXPECT_EQ(closest_match("ba", {"ab"}), "ab");
+  // Two swaps in a 6-letter name are 2 edits: allowed; a swap plus 2 substitutions is not.
+  EXPECT_EQ(closest_match("baedcf", {"abdecf"}), "abdecf");
+  EXPECT_EQ(closest_match("baxycf", {"abdecf"}), "");
+  // Optimal string alignment, not full Damerau: no edits inside a transposed pair ("ca" -> "abc" is 3).
+  EXPECT_EQ(closest_match("ca", {"abc"}), "");
+}
+
 TEST(DiagClosestMatch, TiesGoToTheEarlierCandidate) {
   EXPECT_EQ(closest_match("Acount", {"Amount", "Account"}), "Amount");
   EXPECT_EQ(closest_match("Acount", {"Account", "Amount"}), "Account");

@@ -1,5 +1,7 @@
-// Golden tests: every tests/golden/<case>/input.orm regenerates byte-identical files, and every
-// tests/golden/errors/<case>/input.orm prints exactly expected.stderr. Re-bless: ORMC_BLESS=1 ctest -R golden
+// Golden tests: every tests/golden/<case>/input.orm regenerates byte-identical C++ and DDL, every
+// tests/golden/errors/<case>/input.orm prints exactly expected.stderr and exits 1, and every
+// tests/golden/warnings/<case>/input.orm prints expected.stderr, exits 0 and still writes its files.
+// Re-bless: ORMC_BLESS=1 ctest -R golden
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -51,13 +53,14 @@ std::string first_difference(const std::string& want, const std::string& got) {
 }
 
 /// Runs ormc in-process from inside the case folder so paths print as given ("input.orm").
-int run_ormc(const fs::path& case_dir, const fs::path& out_dir, std::string& err_text, std::vector<std::string> extra = {}) {
+int run_ormc(const fs::path& case_dir, const fs::path& out_dir, std::string& err_text) {
   const fs::path saved = fs::current_path();
   fs::current_path(case_dir);
   ormc::driver::Options options;
   options.inputs = {"input.orm"};
   options.out_dir = out_dir.string();
-  options.import_dirs = std::move(extra);
+  options.ddl_postgresql = true;
+  options.ddl_sqlite = true;
   std::ostringstream out, err;
   const int status = ormc::driver::run(options, out, err);
   fs::current_path(saved);
@@ -83,7 +86,7 @@ TEST_P(GoldenOutput, MatchesExpectedFiles) {
   std::string err;
   ASSERT_EQ(run_ormc(case_dir, out_dir, err), 0) << err;
   EXPECT_EQ(err, "") << "a golden case must compile without diagnostics";
-  for (const char* name : {"input.orm.hpp", "input.orm.cpp"}) {
+  for (const char* name : {"input.orm.hpp", "input.orm.cpp", "input.postgresql.sql", "input.sqlite.sql"}) {
     const std::string got = read(out_dir / name);
     if (blessing()) {
       write(case_dir / name, got);
@@ -119,6 +122,29 @@ TEST_P(GoldenDiagnostics, PrintsExpectedStderr) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenDiagnostics, ::testing::ValuesIn(cases(kGoldenDir / "errors")),
+                         [](const auto& info) { return info.param; });
+
+class GoldenWarnings : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenWarnings, PrintsExpectedStderrAndStillWrites) {
+  const fs::path case_dir = kGoldenDir / "warnings" / GetParam();
+  const fs::path out_dir = fs::temp_directory_path() / ("ormc_golden_warn_" + std::to_string(::getpid()));
+  fs::remove_all(out_dir);
+  std::string err;
+  const int status = run_ormc(case_dir, out_dir, err);
+  EXPECT_EQ(status, 0) << "warnings alone do not fail the build";
+  EXPECT_TRUE(fs::exists(out_dir / "input.orm.hpp")) << "a schema with only warnings is still generated";
+  EXPECT_NE(err.find("warning:"), std::string::npos) << "a warnings/ case must warn";
+  if (blessing()) {
+    write(case_dir / "expected.stderr", err);
+    return;
+  }
+  const std::string want = read(case_dir / "expected.stderr");
+  EXPECT_EQ(want, err) << first_difference(want, err) << "\nre-bless with: ORMC_BLESS=1 ctest --test-dir build -R golden";
+  fs::remove_all(out_dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, GoldenWarnings, ::testing::ValuesIn(cases(kGoldenDir / "warnings")),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -48,6 +48,32 @@ std::string getter(std::string_view attribute) {
 
 std::string setter(std::string_view attribute) { return "set_" + std::string(attribute); }
 
+std::vector<Accessors> accessors(const std::vector<std::string>& attributes) {
+  const auto is_attribute = [&](const std::string& n) {
+    return std::find(attributes.begin(), attributes.end(), n) != attributes.end();
+  };
+  std::vector<std::string> setters;
+  for (const auto& a : attributes) setters.push_back(setter(a));
+  const auto is_setter = [&](const std::string& n) { return std::find(setters.begin(), setters.end(), n) != setters.end(); };
+
+  std::vector<Accessors> out;
+  std::vector<std::string> members, getters;
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    const std::string& a = attributes[i];
+    std::string m = member(a);
+    // Another column may literally be called `class_`: keep escaping until the name is free.
+    while ((m != a && is_attribute(m)) || std::find(members.begin(), members.end(), m) != members.end()) m += '_';
+    std::string g = getter(a);
+    while ((g != a && is_attribute(g)) || is_setter(g) || is_cpp_keyword(g) ||
+           std::find(getters.begin(), getters.end(), g) != getters.end())
+      g += '_';
+    members.push_back(m);
+    getters.push_back(g);
+    out.push_back({m, g, setters[i]});
+  }
+  return out;
+}
+
 std::string class_name(std::string_view entity) { return member(entity); }
 
 std::string cpp_namespace(const std::vector<std::string>& parts) {
@@ -61,6 +87,19 @@ std::string cpp_namespace(const std::vector<std::string>& parts) {
 
 std::string qualified_class(const model::Schema& schema, const model::Entity& entity) {
   return "::" + cpp_namespace(schema.namespace_parts) + "::" + class_name(entity.name);
+}
+
+std::string file_namespace(std::string_view input_path) {
+  std::string out = "ormc_schema_";
+  for (char ch : stem(input_path)) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    out += ok ? ch : '_';
+  }
+  return out;
+}
+
+std::string schema_scope(const model::Schema& schema) {
+  return "::" + cpp_namespace(schema.namespace_parts) + "::" + file_namespace(schema.source_name);
 }
 
 std::string string_literal(std::string_view text) {

@@ -21,12 +21,33 @@ std::string getter(std::string_view attribute);
 /// `set_<attribute>`.
 std::string setter(std::string_view attribute);
 
+/// The C++ names of one column, unique within its entity.
+struct Accessors {
+  std::string member;  ///< in Row, Fields and Columns
+  std::string getter;
+  std::string setter;  ///< always `set_<attribute>`
+};
+
+/// Names for every column of an entity, in order. The rule: a member is the attribute, or gets `_`
+/// appended while it is a keyword or another column's name; a getter is the attribute, or gets `_`
+/// appended while it is a keyword, a name the class declares, another column's setter (`set_x`
+/// beside `x`: the getter of `set_x` is `set_x_()`) or another name already given. Deterministic:
+/// it depends only on the attributes, in declaration order.
+std::vector<Accessors> accessors(const std::vector<std::string>& attributes);
+
 /// The class name of an entity (keywords escaped).
 std::string class_name(std::string_view entity);
 /// `a::b` for `schema a.b;` (each part escaped).
 std::string cpp_namespace(const std::vector<std::string>& parts);
 /// `::a::b::Entity`.
 std::string qualified_class(const model::Schema& schema, const model::Entity& entity);
+
+/// The inline namespace holding a file's metadata() and ormc_tables: `ormc_schema_<stem>`, so that
+/// two files with the same `schema` namespace link into one program (non-identifier characters of
+/// the stem become `_`).
+std::string file_namespace(std::string_view input_path);
+/// `::a::b::ormc_schema_<stem>`: the fully qualified scope of a file's metadata.
+std::string schema_scope(const model::Schema& schema);
 
 /// A C++ string literal (with quotes) for arbitrary text.
 std::string string_literal(std::string_view text);

@@ -18,9 +18,12 @@ extern const unsigned kEmbeddedTemplateCount;
 
 namespace {
 
-constexpr std::array<TemplateSpec, 5> kRegistry = {{
+constexpr std::array<TemplateSpec, 8> kRegistry = {{
     {"header", "schema", Condition::Always, "{stem}.orm.hpp"},
     {"source", "schema", Condition::Always, "{stem}.orm.cpp"},
+    {"ddl_postgresql", "schema", Condition::DdlPostgresql, "{stem}.postgresql.sql"},
+    {"ddl_sqlite", "schema", Condition::DdlSqlite, "{stem}.sqlite.sql"},
+    {"ddl", "schema", Condition::Partial, ""},
     {"entity_class", "entity", Condition::Partial, ""},
     {"entity_source", "entity", Condition::Partial, ""},
     {"table_metadata", "table", Condition::Partial, ""},

@@ -1,6 +1,7 @@
 // Rendering: Mustache over the schema view, no HTML escaping, partials from the template source.
 #include "codegen/render.hpp"
 
+#include "codegen/ddl_view.hpp"
 #include "codegen/names.hpp"
 #include "codegen/view.hpp"
 
@@ -57,6 +58,12 @@ std::string squeeze_blank_lines(const std::string& text) {
   return out;
 }
 
+/// Exactly one newline at the end of a file, however the last section of a template ended.
+std::string single_final_newline(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text + '\n';
+}
+
 bool wanted(Condition condition, const RenderOptions& options) {
   switch (condition) {
     case Condition::Always: return true;
@@ -77,6 +84,9 @@ std::vector<OutputFile> render(const model::Schema& schema, const TemplateSource
     if (spec.name == "header") header_name = output_name(spec.output, stem);
 
   mu::data view = schema_view(schema, header_name);
+  // DDL views only when asked for: planning and spelling every table is not free on big schemas.
+  if (options.ddl_postgresql) view.set("ddl_postgresql", ddl_view(schema, model::SqlDialect::PostgreSQL));
+  if (options.ddl_sqlite) view.set("ddl_sqlite", ddl_view(schema, model::SqlDialect::SQLite));
   // Partials are looked up by name at render time, so overrides of partials work too.
   for (const auto& spec : registry()) {
     if (spec.condition != Condition::Partial) continue;
@@ -92,7 +102,7 @@ std::vector<OutputFile> render(const model::Schema& schema, const TemplateSource
       throw TemplateError("template '" + std::string(spec.name) + "': " + tmpl.error_message());
     // Generated C++ must not be HTML-escaped.
     tmpl.set_custom_escape([](const std::string& s) { return s; });
-    std::string content = squeeze_blank_lines(tmpl.render(view));
+    std::string content = single_final_newline(squeeze_blank_lines(tmpl.render(view)));
     if (!tmpl.is_valid())
       throw TemplateError("template '" + std::string(spec.name) + "': " + tmpl.error_message());
     outputs.push_back({output_name(spec.output, stem), std::move(content)});

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "codegen/names.hpp"
+#include "model/sql_types.hpp"
 
 #ifndef ORMC_VERSION
 #define ORMC_VERSION "0.0.0"
@@ -77,10 +78,13 @@ std::string cascade_expr(std::uint16_t cascade) {
       {CascadeDelete, "CascadeDelete"},         {CascadeDeleteOrphan, "CascadeDeleteOrphan"},
       {CascadeExpunge, "CascadeExpunge"},       {CascadeRefreshExpire, "CascadeRefreshExpire"},
   };
+  // Three flags per line, continuation aligned under the first (after `        .cascade = `).
   std::string out;
+  int count = 0;
   for (const auto& [flag, name] : kFlags) {
     if (!(cascade & flag)) continue;
-    if (!out.empty()) out += " | ";
+    if (count > 0) out += count % 3 == 0 ? " |\n                   " : " | ";
+    ++count;
     out += "::ormc::";
     out += name;
   }
@@ -88,19 +92,6 @@ std::string cascade_expr(std::uint16_t cascade) {
 }
 
 bool server_generated(const Column& c) { return c.autoincrement || c.server_default.has_value(); }
-
-/// SQL literal of a server default (`now()` is spelled by the runtime per dialect).
-std::string sql_literal(const DefaultValue& d) {
-  switch (d.kind) {
-    case DefaultValue::Kind::String: {
-      std::string out = "'";
-      for (char ch : d.text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
-      return out + "'";
-    }
-    case DefaultValue::Kind::Boolean: return d.text == "true" ? "TRUE" : "FALSE";
-    default: return d.text;
-  }
-}
 
 /// C++ initializer for a client-side default, e.g. `{5}` or `{::ormc::Decimal("1.50")}`.
 std::string cpp_default(const Column& c) {
@@ -120,7 +111,8 @@ std::string cpp_default(const Column& c) {
 
 std::string table_var(const Table& t) { return names::member(t.dsl_name); }
 
-std::string fk_var(const Table& t, const Column& c) { return "ormc_fk_" + t.dsl_name + "_" + c.attribute; }
+// The position, not the attribute: `a_b`.`c` and `a`.`b_c` would both spell ormc_fk_a_b_c.
+std::string fk_var(const Table& t, const Column& c) { return "ormc_fk_" + t.dsl_name + "_" + std::to_string(c.position); }
 
 std::string column_info(const Table& t, const Column& c) {
   std::string s = ".attribute = " + names::string_literal(c.attribute) + ", .name = " + names::string_literal(c.sql_name) +
@@ -228,11 +220,11 @@ std::string table_ref(const Schema& schema, const Table& table) {
   // Tables are reachable as <namespace>::ormc_tables::<name> from any file that includes their header.
   for (const auto& imported : schema.imports) {
     for (const auto& t : imported->tables)
-      if (t.get() == &table) return "&::" + names::cpp_namespace(imported->namespace_parts) + "::ormc_tables::" + table_var(table);
+      if (t.get() == &table) return "&" + names::schema_scope(*imported) + "::ormc_tables::" + table_var(table);
     for (const auto& e : imported->entities)
-      if (&e->table == &table) return "&::" + names::cpp_namespace(imported->namespace_parts) + "::ormc_tables::" + table_var(table);
+      if (&e->table == &table) return "&" + names::schema_scope(*imported) + "::ormc_tables::" + table_var(table);
   }
-  return "&ormc_tables::" + table_var(table);
+  return "&" + names::file_namespace(schema.source_name) + "::ormc_tables::" + table_var(table);
 }
 
 mu::data relationship_view(const Schema& schema, const Entity& owner, const Relationship& r, std::size_t index) {
@@ -249,28 +241,29 @@ mu::data relationship_view(const Schema& schema, const Entity& owner, const Rela
   view.set("order_by_var", prefix + "_order_by");
   view.set("order_by", order_terms(r.order_by));
 
-  std::string init = "        .name = " + names::string_literal(r.name) + ",\n";
-  init += "        .kind = ::ormc::RelationshipKind::" + std::string(kind_name(r.kind)) + ",\n";
-  init += "        .target = &" + names::qualified_class(owner_schema(schema, *r.target), *r.target) + "::ormc_entity_info,\n";
-  init += "        .lazy = ::ormc::LoaderStrategy::" + std::string(lazy_name(r.lazy)) + ",\n";
-  init += "        .cascade = " + cascade_expr(r.cascade) + ",\n";
-  init += "        .passive_deletes = ::ormc::PassiveDeletes::" + std::string(passive_deletes_name(r.passive_deletes)) + ",\n";
-  init += std::string("        .passive_updates = ") + (r.passive_updates ? "true" : "false") + ",\n";
-  init += std::string("        .single_parent = ") + (r.single_parent ? "true" : "false") + ",\n";
-  init += std::string("        .post_update = ") + (r.post_update ? "true" : "false") + ",\n";
-  init += std::string("        .viewonly = ") + (r.viewonly ? "true" : "false") + ",\n";
-  init += std::string("        .innerjoin = ") + (r.innerjoin ? "true" : "false") + ",\n";
-  init += std::string("        .uselist = ") + (r.uselist ? "true" : "false") + ",\n";
-  init += "        .join_depth = " + std::to_string(r.join_depth) + ",\n";
-  init += "        .collection = ::ormc::CollectionClass::" + std::string(collection_name(r.collection)) + ",\n";
-  init += "        .collection_key_column = " +
-          std::to_string(r.collection_key ? static_cast<int>(r.collection_key->position) : -1) + ",\n";
-  if (r.secondary) init += "        .secondary = " + table_ref(schema, *r.secondary) + ",\n";
-  init += "        .primaryjoin = " + prefix + "_primaryjoin,\n";
-  if (!r.secondaryjoin.empty()) init += "        .secondaryjoin = " + prefix + "_secondaryjoin,\n";
-  if (!r.order_by.empty()) init += "        .order_by = " + prefix + "_order_by,\n";
-  init += "        .back_populates = " + names::string_literal(r.back_populates) + ",";
-  view.set("init", init);
+  // Fields at their runtime default are left out (except the ones that describe the pattern), so
+  // each initializer shows what is particular about the relationship.
+  view.set("name", names::string_literal(r.name));
+  view.set("kind", kind_name(r.kind));
+  view.set("target", names::qualified_class(owner_schema(schema, *r.target), *r.target));
+  view.set("lazy", lazy_name(r.lazy));
+  view.set("cascade", cascade_expr(r.cascade));
+  view.set("passive_deletes", passive_deletes_name(r.passive_deletes));
+  view.set("passive_updates", r.passive_updates ? "true" : "false");
+  view.set("single_parent", r.single_parent);
+  view.set("post_update", r.post_update);
+  view.set("viewonly", r.viewonly);
+  view.set("innerjoin", r.innerjoin);
+  view.set("uselist", r.uselist ? "true" : "false");
+  view.set("has_join_depth", r.join_depth != 0);
+  view.set("join_depth", std::to_string(r.join_depth));
+  view.set("collection", collection_name(r.collection));
+  view.set("has_collection_key", r.collection_key != nullptr);
+  view.set("collection_key_column", r.collection_key ? std::to_string(r.collection_key->position) : std::string());
+  view.set("has_secondary", r.secondary != nullptr);
+  view.set("secondary", r.secondary ? table_ref(schema, *r.secondary) : std::string());
+  view.set("has_back_populates", !r.back_populates.empty());
+  view.set("back_populates", names::string_literal(r.back_populates));
   return view;
 }
 
@@ -288,12 +281,18 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
   view.set("has_order_by", !e.order_by.empty());
   view.set("order_by", order_terms(e.order_by));
   mu::data columns{mu::data::type::list};
+  std::vector<std::string> attributes;
+  for (const Column& c : e.table.columns) attributes.push_back(c.attribute);
+  // Relationship members share the class's name space with columns: one collision-free naming.
+  for (const Relationship& r : e.relationships) attributes.push_back(r.name);
+  const std::vector<names::Accessors> accessors = names::accessors(attributes);
   for (const Column& c : e.table.columns) {
     mu::data col;
     const bool generated = server_generated(c);
-    col.set("member", names::member(c.attribute));
-    col.set("getter", names::getter(c.attribute));
-    col.set("setter", names::setter(c.attribute));
+    const names::Accessors& a = accessors[c.position];
+    col.set("member", a.member);
+    col.set("getter", a.getter);
+    col.set("setter", a.setter);
     col.set("value_type", names::value_type(c));
     col.set("getter_type", names::getter_type(c));
     col.set("fields_type", generated && !c.nullable ? "std::optional<" + names::base_type(c.type) + ">" : names::value_type(c));
@@ -302,11 +301,38 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
     col.set("optional_in_fields", generated);
     col.set("fields_deref", generated && !c.nullable ? "*" : "");
     col.set("attribute", c.attribute);
+    col.set("deferred", c.deferred);
+    col.set("deferred_note", c.deferred_group.empty() ? std::string() : " (group " + names::string_literal(c.deferred_group) + ")");
     columns.push_back(col);
   }
   view.set("columns", columns);
   mu::data rels{mu::data::type::list};
-  for (std::size_t i = 0; i < e.relationships.size(); ++i) rels.push_back(relationship_view(schema, e, e.relationships[i], i));
+  mu::data collections{mu::data::type::list};
+  for (std::size_t i = 0; i < e.relationships.size(); ++i) {
+    const Relationship& r = e.relationships[i];
+    const names::Accessors& a = accessors[e.table.columns.size() + i];
+    mu::data rv = relationship_view(schema, e, r, i);
+    // Collections whose runtime type exists get a member and an accessor; the others carry
+    // metadata only until their loader strategy is implemented.
+    const bool write_only = r.lazy == LoaderStrategy::WriteOnly &&
+                            (r.kind == RelationshipKind::OneToMany || r.kind == RelationshipKind::ManyToMany);
+    rv.set("state_accessor", write_only);
+    rv.set("state_member", a.member);
+    if (write_only) {
+      mu::data cv;
+      cv.set("name", r.name);
+      cv.set("getter", a.getter);
+      cv.set("member", a.member);
+      cv.set("index", std::to_string(i));
+      const std::string target = names::qualified_class(owner_schema(schema, *r.target), *r.target);
+      cv.set("type", "::ormc::WriteOnlyCollection<" + target + ">");
+      cv.set("doc", std::string(r.kind == RelationshipKind::ManyToMany ? "many-to-many" : "one-to-many") +
+                        " write-only collection of " + r.target->name + " (never loaded; query it with select())");
+      collections.push_back(cv);
+    }
+    rels.push_back(rv);
+  }
+  view.set("collections", collections);
   view.set("has_relationships", !e.relationships.empty());
   view.set("relationships", rels);
   return view;
@@ -322,6 +348,7 @@ mu::data schema_view(const Schema& schema, const std::string& header_name) {
   view.set("source_name", names::stem(schema.source_name) + ".orm");
   view.set("header_name", header_name);
   view.set("namespace", names::cpp_namespace(schema.namespace_parts));
+  view.set("file_namespace", names::file_namespace(schema.source_name));
   mu::data imports{mu::data::type::list};
   for (const auto& imported : schema.imports) {
     mu::data iv;

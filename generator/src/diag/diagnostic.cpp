@@ -5,6 +5,7 @@
 #include <cctype>
 #include <ostream>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace ormc::diag {
@@ -115,8 +116,11 @@ void print_one(std::ostream& out, const Diagnostic& d) {
 
 char fold_case(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
-/// Levenshtein distance ignoring ASCII case, in O(|b|) memory.
+/// Optimal string alignment distance ignoring ASCII case: Levenshtein plus the swap of two
+/// adjacent letters as one edit, the commonest typo (`emial` -> `email`, `tabel` -> `table`).
+/// Three rolling rows, O(|b|) memory.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> before(b.size() + 1);  // row i-2, for transpositions
   std::vector<std::size_t> previous(b.size() + 1);
   std::vector<std::size_t> current(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
@@ -125,7 +129,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t substitution = previous[j - 1] + (fold_case(a[i - 1]) == fold_case(b[j - 1]) ? 0 : 1);
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      if (i > 1 && j > 1 && fold_case(a[i - 1]) == fold_case(b[j - 2]) && fold_case(a[i - 2]) == fold_case(b[j - 1]))
+        current[j] = std::min(current[j], before[j - 2] + 1);
     }
+    std::swap(before, previous);
     std::swap(previous, current);
   }
   return previous[b.size()];
@@ -150,7 +157,27 @@ void Sink::note(Diagnostic& parent, Location where, std::string message) {
 }
 
 void Sink::print(std::ostream& out) const {
-  for (const Diagnostic& d : diagnostics_) diag::print(out, d);
+  // Passes find problems in their own order; a reader wants them file by file (in the order the
+  // files first appear), top to bottom. The sort is stable, so one place keeps the passes' order.
+  std::vector<const SourceFile*> files;
+  const auto file_rank = [&](const SourceFile* f) {
+    const auto it = std::find(files.begin(), files.end(), f);
+    if (it != files.end()) return static_cast<std::size_t>(it - files.begin());
+    files.push_back(f);
+    return files.size() - 1;
+  };
+  struct Keyed {
+    std::size_t file;
+    std::uint32_t line, column;
+    const Diagnostic* d;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(diagnostics_.size());
+  for (const Diagnostic& d : diagnostics_) keyed.push_back({file_rank(d.where.file), d.where.line, d.where.column, &d});
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  for (const Keyed& k : keyed) diag::print(out, *k.d);
 }
 
 void print(std::ostream& out, const Diagnostic& d) {

@@ -82,7 +82,6 @@ struct RelationshipOptions {
   const ast::Expr* remote_side = nullptr;
   std::optional<ast::Ident> back_populates;
 
-  [[nodiscard]] bool has(std::string_view name) const { return given.find(name) != given.end(); }
   [[nodiscard]] Location where(std::string_view name) const;
 };
 
@@ -90,7 +89,6 @@ struct RelationshipOptions {
 struct PendingRelationship {
   Decl* owner = nullptr;
   Decl* target = nullptr;
-  const ast::Member* member = nullptr;  ///< null for one created by a backref
   std::size_t index = 0;                ///< in owner->entity->relationships
   RelationshipOptions options;
   bool resolved = false;  ///< kind and join columns are known

@@ -368,7 +368,6 @@ void resolve_relationships(Context& ctx) {
       PendingRelationship p;
       p.owner = decl.get();
       p.target = target;
-      p.member = member;
       if (const ast::Modifier* m = relationship_modifier(*member)) {
         p.options = parse_relationship_options(ctx, m->args, false);
       }

@@ -19,3 +19,4 @@
 #include "ormc/uuid.hpp"
 #include "ormc/value.hpp"
 #include "ormc/version.hpp"
+#include "ormc/write_only.hpp"

@@ -17,6 +17,9 @@ namespace ormc {
 
 class Object;
 class Database;
+namespace detail {
+class RelationshipState;
+}
 enum class DialectKind : std::uint8_t;
 
 /// ON DELETE / ON UPDATE action of a foreign key.
@@ -33,7 +36,7 @@ struct ForeignKeyInfo {
 struct ServerDefault {
   enum class Kind : std::uint8_t { None, Literal, Now };
   Kind kind = Kind::None;
-  std::string_view literal;  ///< SQL literal text for Kind::Literal (already quoted when a string)
+  std::string_view literal{};  ///< SQL literal text for Kind::Literal (already quoted when a string)
 };
 
 struct ColumnInfo {
@@ -125,10 +128,13 @@ struct RelationshipInfo {
   CollectionClass collection = CollectionClass::None;
   int collection_key_column = -1;          ///< map(Target.attr): the key column of the target
   const TableInfo* secondary = nullptr;    ///< many-to-many association table
-  std::span<const JoinPair> primaryjoin;   ///< parent <-> child (or parent <-> secondary)
-  std::span<const JoinPair> secondaryjoin; ///< secondary <-> child (many-to-many)
+  std::span<const JoinPair> primaryjoin{};   ///< parent <-> child (or parent <-> secondary)
+  std::span<const JoinPair> secondaryjoin{}; ///< secondary <-> child (many-to-many)
   std::span<const OrderTerm> order_by{};
   std::string_view back_populates{};         ///< the paired member on the target, or empty
+  /// The owner's state object for this relationship (its pending adds/removes), or null where
+  /// the generated class keeps none yet.
+  detail::RelationshipState* (*state)(Object&) = nullptr;
 };
 
 /// A mapped class: its table, how to read/write its fields, how to make a blank instance.

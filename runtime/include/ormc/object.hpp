@@ -14,6 +14,18 @@ namespace detail {
 struct ObjectAccess;
 }
 
+/// Where an object is in its lifecycle (SQLAlchemy's `inspect(obj).transient`, `.pending`, ...).
+enum class ObjectState {
+  Transient,   ///< never added to a Session
+  Pending,     ///< added, not yet flushed
+  Persistent,  ///< has a row and belongs to a Session
+  Deleted,     ///< its row was deleted in the Session's current transaction (or is marked for it)
+  Detached,    ///< has (or had) a row, belongs to no Session
+};
+
+/// The lifecycle state of `object`.
+[[nodiscard]] ObjectState state_of(const Object& object) noexcept;
+
 /// Base of generated entity classes. Entities are always held by std::shared_ptr (use T::create()).
 /// Names starting with `ormc_` are reserved for the runtime and generated code.
 class Object : public std::enable_shared_from_this<Object> {
@@ -41,6 +53,7 @@ class Object : public std::enable_shared_from_this<Object> {
 
  private:
   friend struct detail::ObjectAccess;
+  friend ObjectState state_of(const Object& object) noexcept;
   void ormc_load_expired() const;
 
   mutable detail::InstanceState ormc_state_;

@@ -2,13 +2,17 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <vector>
 
 #include "ormc/database.hpp"
 #include "ormc/object.hpp"
+#include "ormc/result.hpp"
+#include "ormc/statement.hpp"
 #include "ormc/value.hpp"
 
 namespace ormc {
@@ -84,11 +88,67 @@ class Session {
   /// Removes the object from the Session without touching its row.
   void expunge(const std::shared_ptr<Object>& object);
 
+  /// The objects a select<T>() statement finds, as a ScalarResult (all/one/first/iteration/
+  /// yield_per). The statement runs, after an autoflush, when the result is first read; the
+  /// identity map wins over row values for objects already in the Session.
+  /// @throw ormc::InvalidRequestError when the statement can't be compiled (e.g. an unknown join).
+  template <class T>
+  [[nodiscard]] ScalarResult<std::shared_ptr<T>> scalars(const Select<T>& stmt) {
+    return ScalarResult<std::shared_ptr<T>>(open_cursor(stmt.data(), Type::Integer));
+  }
+  /// The values a select(expr) statement finds.
+  template <class V>
+  [[nodiscard]] ScalarResult<V> scalars(const ScalarSelect<V>& stmt) {
+    return ScalarResult<V>(open_cursor(stmt.data(), sql_type_of<V>()));
+  }
+  /// The first object select<T>() finds, or nullptr.
+  /// @throw ormc::DatabaseError and the autoflush's errors
+  template <class T>
+  [[nodiscard]] std::shared_ptr<T> scalar(const Select<T>& stmt) {
+    return scalars(stmt).first();
+  }
+  /// The first row's value of select(expr), e.g. `session.scalar(select(count()).select_from<T>())`.
+  /// For a std::optional V, no row gives std::nullopt.
+  /// @throw ormc::NoResultFound when there is no row and V is not a std::optional.
+  template <class V>
+  [[nodiscard]] V scalar(const ScalarSelect<V>& stmt) {
+    std::optional<V> first = scalars(stmt).first();
+    if constexpr (detail::is_optional_v<V>) {
+      return first ? std::move(*first) : V{};
+    } else {
+      if (!first) throw NoResultFound("session.scalar(): the statement returned no row");
+      return std::move(*first);
+    }
+  }
+  /// Runs INSERT rows (split into statements within the dialect's parameter limit); returns the
+  /// number of rows inserted. Autoflushes first. @throw ormc::IntegrityError, ormc::DatabaseError
+  template <class T>
+  std::uint64_t execute(const Insert<T>& stmt) {
+    return execute_data(stmt.data());
+  }
+  /// Runs an UPDATE; returns the number of rows it matched. Autoflushes first; objects of T in the
+  /// Session get the SET columns expired. @throw ormc::IntegrityError, ormc::DatabaseError
+  template <class T>
+  std::uint64_t execute(const Update<T>& stmt) {
+    return execute_data(stmt.data());
+  }
+  /// Runs a DELETE; returns the number of rows deleted. Autoflushes first; objects of T in the
+  /// Session are expired. @throw ormc::IntegrityError, ormc::DatabaseError
+  template <class T>
+  std::uint64_t execute(const Delete<T>& stmt) {
+    return execute_data(stmt.data());
+  }
+
   [[nodiscard]] bool is_modified(const std::shared_ptr<Object>& object) const;
   [[nodiscard]] const Database& database() const noexcept;
   [[nodiscard]] detail::SessionCore& core() noexcept { return *core_; }
 
  private:
+  [[nodiscard]] std::unique_ptr<detail::ResultCursor> open_cursor(const detail::SelectData& stmt, Type value_type);
+  std::uint64_t execute_data(const detail::InsertData& stmt);
+  std::uint64_t execute_data(const detail::UpdateData& stmt);
+  std::uint64_t execute_data(const detail::DeleteData& stmt);
+
   std::unique_ptr<detail::SessionCore> core_;
 };
 

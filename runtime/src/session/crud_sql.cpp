@@ -101,6 +101,32 @@ std::string delete_sql(const Dialect& d, const TableInfo& table, std::span<const
   return sql;
 }
 
+std::string delete_tuples_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> columns,
+                              std::size_t rows) {
+  std::string sql = "DELETE FROM ";
+  d.append_identifier(sql, table.name);
+  sql += " WHERE ";
+  const bool tuple = columns.size() > 1;
+  if (tuple) sql += '(';
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    append_column(d, table, columns[i], sql);
+  }
+  sql += tuple ? ") IN (" : " IN (";
+  std::size_t param = 1;
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r > 0) sql += ", ";
+    if (tuple) sql += '(';
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) sql += ", ";
+      d.append_placeholder(sql, param++);
+    }
+    if (tuple) sql += ')';
+  }
+  sql += ')';
+  return sql;
+}
+
 std::string select_by_key_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> key_columns) {
   std::string sql = "SELECT ";
   append_column_list(d, table, sql);

@@ -26,6 +26,11 @@ void append_column_list(const Dialect& d, const TableInfo& table, std::string& s
 [[nodiscard]] std::string delete_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> key_columns,
                                      std::size_t rows);
 
+/// DELETE FROM t WHERE (c1, c2) IN (($1, $2), ...) for `rows` tuples (c1 IN (...) for one column):
+/// association rows of many-to-many collections.
+[[nodiscard]] std::string delete_tuples_sql(const Dialect& d, const TableInfo& table,
+                                            std::span<const std::uint16_t> columns, std::size_t rows);
+
 /// SELECT every column FROM t WHERE pk1 = $1 AND ...
 [[nodiscard]] std::string select_by_key_sql(const Dialect& d, const TableInfo& table,
                                             std::span<const std::uint16_t> key_columns);

@@ -2,6 +2,7 @@
 #include "ormc/session.hpp"
 
 #include "session/session_core.hpp"
+#include "sql/execute.hpp"
 
 namespace ormc {
 
@@ -25,5 +26,12 @@ void Session::expire(const std::shared_ptr<Object>& object) { core_->expire(obje
 void Session::expunge(const std::shared_ptr<Object>& object) { core_->expunge(object); }
 bool Session::is_modified(const std::shared_ptr<Object>& object) const { return core_->is_modified(*object); }
 const Database& Session::database() const noexcept { return core_->database(); }
+
+std::unique_ptr<detail::ResultCursor> Session::open_cursor(const detail::SelectData& stmt, Type value_type) {
+  return std::make_unique<detail::ResultCursor>(*core_, stmt, value_type);
+}
+std::uint64_t Session::execute_data(const detail::InsertData& stmt) { return detail::execute_insert(*core_, stmt); }
+std::uint64_t Session::execute_data(const detail::UpdateData& stmt) { return detail::execute_update(*core_, stmt); }
+std::uint64_t Session::execute_data(const detail::DeleteData& stmt) { return detail::execute_delete(*core_, stmt); }
 
 }  // namespace ormc

@@ -54,7 +54,10 @@ void SessionCore::check_usable() const {
 
 Connection& SessionCore::connection() {
   if (!conn_) conn_ = engine_.acquire();
-  if (!conn_->in_transaction()) conn_->begin();
+  if (!conn_->in_transaction()) {
+    conn_->begin();
+    ++transaction_serial_;
+  }
   return *conn_;
 }
 
@@ -86,6 +89,7 @@ void SessionCore::add(const std::shared_ptr<Object>& object) {
       s.session = this;
       s.status = Status::Pending;
       new_.push_back(object);
+      cascade_add(object);
       return;
     case Status::Detached: {
       auto key = IdentityMap::primary_key_of(*object);
@@ -99,6 +103,7 @@ void SessionCore::add(const std::shared_ptr<Object>& object) {
         dirty_.push_back(object);
         s.in_dirty_list = true;
       }
+      cascade_add(object);
       return;
     }
     case Status::Deleted:
@@ -142,6 +147,7 @@ void SessionCore::remove(const std::shared_ptr<Object>& object) {
     return;
   }
   if (s.status == Status::Deleted) return;
+  cascade_remove(object);
   s.status = Status::Deleted;
   deleted_.push_back(object);
 }
@@ -150,11 +156,49 @@ void SessionCore::autoflush() {
   if (options_.autoflush && !flushing_) flush();
 }
 
+void SessionCore::before_query() {
+  UseGuard guard(*this);
+  check_usable();
+  autoflush();
+}
+
+std::size_t SessionCore::acquire_cursor_slot() {
+  for (std::size_t i = 0; i < cursor_slots_.size(); ++i) {
+    if (!cursor_slots_[i]) {
+      cursor_slots_[i] = true;
+      return i;
+    }
+  }
+  cursor_slots_.push_back(true);
+  return cursor_slots_.size() - 1;
+}
+
+void SessionCore::release_cursor_slot(std::size_t slot) noexcept {
+  if (slot < cursor_slots_.size()) cursor_slots_[slot] = false;
+}
+
+void SessionCore::expire_entity(const EntityInfo& entity, std::span<const std::uint16_t> columns) {
+  identity_.for_each_live([&](const std::shared_ptr<Object>& object) {
+    if (&object->ormc_entity() != &entity) return;
+    InstanceState& s = ObjectAccess::state(*object);
+    if (s.status != Status::Persistent) return;
+    if (columns.empty()) {
+      expire_state(*object);
+      return;
+    }
+    if (s.expired && s.expired_columns.empty()) return;  // already wholly expired
+    // A column changed in memory but not flushed (autoflush off) keeps the caller's value.
+    for (std::uint16_t c : columns)
+      if (!s.modified.contains(c)) s.expired_columns.insert(c);
+    s.expired = !s.expired_columns.empty();
+  });
+}
+
 void SessionCore::flush() {
   UseGuard guard(*this);
   check_usable();
   if (flushing_) throw InvalidRequestError("Session is already flushing");
-  if (new_.empty() && dirty_.empty() && deleted_.empty()) return;
+  if (new_.empty() && dirty_.empty() && deleted_.empty() && changed_relationships_.empty()) return;
   flushing_ = true;
   struct Reset {
     bool& flag;
@@ -200,6 +244,8 @@ void SessionCore::rollback() {
   UseGuard guard(*this);
   end_transaction();
   flush_failed_ = false;
+  // Pending collection changes go with the transaction, as SQLAlchemy's expired attribute history.
+  discard_relationship_changes();
   // Pending objects, and objects whose INSERT this transaction made, become transient again.
   auto make_transient = [this](Object& object) {
     InstanceState& s = ObjectAccess::state(object);
@@ -236,6 +282,7 @@ void SessionCore::close() {
 }
 
 void SessionCore::detach_all() noexcept {
+  discard_relationship_changes();
   for (auto& object : new_) {
     InstanceState& s = ObjectAccess::state(*object);
     s.session = nullptr;

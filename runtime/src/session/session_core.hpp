@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <thread>
@@ -9,6 +10,7 @@
 
 #include "engine.hpp"
 #include "ormc/session.hpp"
+#include "ormc/detail/relationship_state.hpp"
 #include "session/identity_map.hpp"
 
 namespace ormc::detail {
@@ -65,11 +67,41 @@ class SessionCore {
   /// Flushes when autoflush is on (before queries).
   void autoflush();
 
+  // --- for typed statements (runtime/src/sql)
+  /// What every query does before it runs: refuses a Session needing rollback(), then autoflushes.
+  void before_query();
+  /// Increases each time a transaction begins: a server-side cursor lives only in its own one.
+  [[nodiscard]] std::uint64_t transaction_serial() const noexcept { return transaction_serial_; }
+  /// A transaction is open on the Session's connection (without beginning one, unlike connection()).
+  [[nodiscard]] bool in_transaction() const noexcept { return conn_ && conn_->in_transaction(); }
+  /// The lowest cursor number not held by an open result; names of server-side cursors are built
+  /// from it, so that FETCH texts repeat (and stay prepared) across results.
+  [[nodiscard]] std::size_t acquire_cursor_slot();
+  void release_cursor_slot(std::size_t slot) noexcept;
+  /// After a bulk UPDATE / DELETE: expires `columns` (every column when empty) of the live
+  /// persistent objects of `entity`, so they reload what the statement wrote.
+  void expire_entity(const EntityInfo& entity, std::span<const std::uint16_t> columns);
+
+  /// Called by RelationshipState when a relationship of `state.owner()` got a pending change:
+  /// remembers it for the flush and cascades new children into this session (save-update).
+  void on_relationship_changed(RelationshipState& state);
+  /// The rows of a one-to-many relationship, loaded (for cascades that SQLAlchemy also loads
+  /// for: deleting the parent of a dynamic collection without passive_deletes).
+  std::vector<std::shared_ptr<Object>> load_children(Object& owner, const RelationshipInfo& rel);
+
  private:
   friend class UseGuard;
   friend class UnitOfWork;
 
   void check_usable() const;
+  /// Cascades after `object` joined this session: its relationships' pending children follow.
+  void cascade_add(const std::shared_ptr<Object>& object);
+  /// Applies delete rules of `object`'s relationships at remove() (SQLAlchemy collects the delete
+  /// cascade there): refuses write-only collections without passive_deletes that cascade delete,
+  /// loads and deletes dynamic children without passive_deletes.
+  void cascade_remove(const std::shared_ptr<Object>& object);
+  void register_relationship(RelationshipState& state);
+  void discard_relationship_changes() noexcept;
   void expire_state(Object& object);
   void detach_all() noexcept;
   void end_transaction() noexcept;
@@ -87,10 +119,19 @@ class SessionCore {
   std::vector<std::shared_ptr<Object>> dirty_;    ///< persistent with modified columns
   std::vector<std::shared_ptr<Object>> deleted_;  ///< marked by remove(), not yet flushed
 
+  /// Relationships with pending adds/removes; the owner is held so its state stays alive.
+  struct ChangedRelationship {
+    std::shared_ptr<Object> owner;
+    RelationshipState* state;
+  };
+  std::vector<ChangedRelationship> changed_relationships_;
+
   /// Rows this transaction inserted / deleted: rollback() makes them transient / persistent again.
   std::vector<std::weak_ptr<Object>> inserted_in_transaction_;
   std::vector<std::shared_ptr<Object>> deleted_in_transaction_;
 
+  std::uint64_t transaction_serial_ = 0;
+  std::vector<bool> cursor_slots_;  ///< true: held by an open streaming result
   bool flush_failed_ = false;
   bool flushing_ = false;
   std::atomic<std::thread::id> owner_{};

@@ -46,32 +46,39 @@ std::vector<UnitOfWork::TableWork*> UnitOfWork::ordered_tables() {
   return order;
 }
 
+UnitOfWork::TableWork& UnitOfWork::work_for(const TableInfo* table) {
+  auto [it, inserted] = table_index_.try_emplace(table, nullptr);
+  if (inserted) {
+    tables_.push_back(std::make_unique<TableWork>());
+    tables_.back()->table = table;
+    it->second = tables_.back().get();
+  }
+  return *it->second;
+}
+
 void UnitOfWork::execute() {
-  std::unordered_map<const TableInfo*, TableWork*> index;
-  auto work_for = [&](Object* o) -> TableWork& {
-    const TableInfo* table = o->ormc_entity().table;
-    auto [it, inserted] = index.try_emplace(table, nullptr);
-    if (inserted) {
-      tables_.push_back(std::make_unique<TableWork>());
-      tables_.back()->table = table;
-      it->second = tables_.back().get();
-    }
-    return *it->second;
-  };
-  for (auto& o : session_.new_) work_for(o.get()).inserts.push_back(o.get());
+  for (auto& o : session_.new_) work_for(o->ormc_entity().table).inserts.push_back(o.get());
   for (auto& o : session_.dirty_) {
     const InstanceState& s = ObjectAccess::state(*o);
-    if (s.status == Status::Persistent && !s.modified.empty()) work_for(o.get()).updates.push_back(o.get());
+    if (s.status == Status::Persistent && !s.modified.empty() && updating_.insert(o.get()).second)
+      work_for(o->ormc_entity().table).updates.push_back(o.get());
   }
-  for (auto& o : session_.deleted_) work_for(o.get()).deletes.push_back(o.get());
+  for (auto& o : session_.deleted_) work_for(o->ormc_entity().table).deletes.push_back(o.get());
+  plan_relationships();
 
   const std::vector<TableWork*> order = ordered_tables();
   for (TableWork* t : order) {
+    sync_foreign_keys(*t);
     if (!t->inserts.empty()) insert_rows(t->inserts.front()->ormc_entity(), t->inserts);
     for (Object* o : t->updates) update_row(*o);
+    null_out(*t);
   }
-  for (auto it = order.rbegin(); it != order.rend(); ++it)
+  write_associations(association_inserts_, true);
+  write_associations(association_deletes_, false);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    delete_orphans(**it);
     if (!(*it)->deletes.empty()) delete_rows((*it)->deletes.front()->ormc_entity(), (*it)->deletes);
+  }
 }
 
 void UnitOfWork::insert_rows(const EntityInfo& entity, std::vector<Object*>& objects) {
@@ -251,6 +258,7 @@ void UnitOfWork::undo() noexcept {
 
 void UnitOfWork::finish() {
   SessionCore& s = session_;
+  finish_relationships();
   for (auto& object : s.new_) {
     InstanceState& st = ObjectAccess::state(*object);
     st.status = Status::Persistent;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ormc/metadata.hpp"
@@ -29,15 +31,32 @@ class UnitOfWork {
     std::size_t column;
     Value old_value;
   };
+  /// A child and the parent whose relationship changed it.
+  struct Link {
+    Object* owner;
+    Object* child;
+    const RelationshipInfo* rel;
+  };
   /// Objects of one table, in the order they were added.
   struct TableWork {
     const TableInfo* table = nullptr;
     std::vector<Object*> inserts;
     std::vector<Object*> updates;
     std::vector<Object*> deletes;
+    std::vector<Link> foreign_key_syncs;  ///< children added to a one-to-many collection
+    std::vector<Link> null_outs;          ///< children removed without delete-orphan
+    std::vector<Link> orphan_deletes;     ///< children removed with delete-orphan
   };
 
+  TableWork& work_for(const TableInfo* table);
   std::vector<TableWork*> ordered_tables();
+  // Relationship work (relationship_flush.cpp): nothing of it ever loads a write-only collection.
+  void plan_relationships();
+  void sync_foreign_keys(TableWork& work);
+  void null_out(TableWork& work);
+  void delete_orphans(TableWork& work);
+  void write_associations(std::vector<Link>& links, bool insert);
+  void finish_relationships();
   void insert_rows(const EntityInfo& entity, std::vector<Object*>& objects);
   void insert_batch(const EntityInfo& entity, std::span<Object* const> batch, const std::vector<std::uint16_t>& columns);
   void update_row(Object& object);
@@ -45,6 +64,12 @@ class UnitOfWork {
 
   SessionCore& session_;
   std::vector<std::unique_ptr<TableWork>> tables_;
+  std::unordered_map<const TableInfo*, TableWork*> table_index_;
+  std::unordered_set<const Object*> updating_;  ///< objects already in some TableWork::updates
+  std::vector<Link> association_inserts_;
+  std::vector<Link> association_deletes_;
+  std::vector<Object*> orphans_;              ///< deleted by delete-orphan this flush
+  std::vector<std::shared_ptr<Object>> deleted_parents_;  ///< for passive-delete bookkeeping
   std::vector<Undo> undo_;
   /// Columns the INSERT left to the server and did not RETURN: expired after the flush.
   std::vector<std::pair<Object*, std::vector<std::uint16_t>>> unfetched_;

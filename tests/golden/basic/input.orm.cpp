@@ -2,6 +2,7 @@
 #include "input.orm.hpp"
 
 namespace golden::basic {
+
 /// Reads and writes Customer's fields for the runtime, one function pair per column.
 struct ormc_access_Customer {
   static const Customer& self(const ::ormc::Object& o) { return static_cast<const Customer&>(o); }
@@ -44,6 +45,7 @@ struct ormc_access_Customer {
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Customer>(Customer::ormc_tag{}); }
 };
+
 /// Reads and writes Order's fields for the runtime, one function pair per column.
 struct ormc_access_Order {
   static const Order& self(const ::ormc::Object& o) { return static_cast<const Order&>(o); }
@@ -70,7 +72,9 @@ struct ormc_access_Order {
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Order>(Order::ormc_tag{}); }
 };
+
 namespace {
+
 constexpr ::ormc::ColumnInfo ormc_columns_Customer[] = {
     { .attribute = "id", .name = "id", .type = ::ormc::Type::Integer, .primary_key = true, .autoincrement = true },
     { .attribute = "name", .name = "name", .type = ::ormc::Type::String, .length = 100 },
@@ -82,16 +86,19 @@ constexpr ::ormc::ColumnInfo ormc_columns_Customer[] = {
     { .attribute = "balance", .name = "balance", .type = ::ormc::Type::Numeric, .precision = 10, .scale = 2 },
     { .attribute = "created_at", .name = "created_at", .type = ::ormc::Type::DateTime, .server_default = {::ormc::ServerDefault::Kind::Now, {}} },
 };
-constexpr ::ormc::ForeignKeyInfo ormc_fk_Order_customer_id{ .table = "customer", .column = "id", .ondelete = ::ormc::ForeignKeyAction::Cascade, .onupdate = ::ormc::ForeignKeyAction::Unspecified };
+
+constexpr ::ormc::ForeignKeyInfo ormc_fk_Order_1{ .table = "customer", .column = "id", .ondelete = ::ormc::ForeignKeyAction::Cascade, .onupdate = ::ormc::ForeignKeyAction::Unspecified };
 constexpr ::ormc::ColumnInfo ormc_columns_Order[] = {
     { .attribute = "id", .name = "id", .type = ::ormc::Type::BigInteger, .primary_key = true, .autoincrement = true },
-    { .attribute = "customer_id", .name = "customer_id", .type = ::ormc::Type::Integer, .foreign_key = &ormc_fk_Order_customer_id },
+    { .attribute = "customer_id", .name = "customer_id", .type = ::ormc::Type::Integer, .foreign_key = &ormc_fk_Order_1 },
     { .attribute = "class", .name = "class_name", .type = ::ormc::Type::String },
     { .attribute = "c", .name = "c", .type = ::ormc::Type::Integer },
     { .attribute = "table", .name = "table", .type = ::ormc::Type::Text, .nullable = true },
 };
+
 }  // namespace
 
+inline namespace ormc_schema_input {
 namespace ormc_tables {
 const ::ormc::TableInfo Customer{
     .name = "customer",
@@ -102,6 +109,8 @@ const ::ormc::TableInfo Order{
     .columns = ormc_columns_Order,
 };
 }  // namespace ormc_tables
+}  // namespace ormc_schema_input
+
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Customer[] = {
     {&ormc_access_Customer::get_id, &ormc_access_Customer::set_id},
@@ -117,7 +126,7 @@ constexpr ::ormc::FieldAccessor ormc_fields_Customer[] = {
 constexpr std::uint16_t ormc_primary_key_Customer[] = { 0 };
 const ::ormc::EntityInfo ormc_entity_Customer{
     .name = "golden::basic::Customer",
-    .table = &ormc_tables::Customer,
+    .table = &ormc_schema_input::ormc_tables::Customer,
     .fields = ormc_fields_Customer,
     .primary_key = ormc_primary_key_Customer,
     .eager_defaults = false,
@@ -152,6 +161,7 @@ std::shared_ptr<Customer> Customer::create() { return create(Fields{}); }
 
 const ::ormc::EntityInfo& Customer::ormc_entity_info() noexcept { return ormc_entity_Customer; }
 const ::ormc::EntityInfo& Customer::ormc_entity() const noexcept { return ormc_entity_Customer; }
+
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Order[] = {
     {&ormc_access_Order::get_id, &ormc_access_Order::set_id},
@@ -163,7 +173,7 @@ constexpr ::ormc::FieldAccessor ormc_fields_Order[] = {
 constexpr std::uint16_t ormc_primary_key_Order[] = { 0 };
 const ::ormc::EntityInfo ormc_entity_Order{
     .name = "golden::basic::Order",
-    .table = &ormc_tables::Order,
+    .table = &ormc_schema_input::ormc_tables::Order,
     .fields = ormc_fields_Order,
     .primary_key = ormc_primary_key_Order,
     .eager_defaults = false,
@@ -191,10 +201,11 @@ std::shared_ptr<Order> Order::create() { return create(Fields{}); }
 
 const ::ormc::EntityInfo& Order::ormc_entity_info() noexcept { return ormc_entity_Order; }
 const ::ormc::EntityInfo& Order::ormc_entity() const noexcept { return ormc_entity_Order; }
-const ::ormc::MetaData& metadata() {
+
+const ::ormc::MetaData& ormc_schema_input::metadata() {
   static const std::array<const ::ormc::TableInfo*, 2> tables{ {
-      &ormc_tables::Customer,
-      &ormc_tables::Order,
+      &ormc_schema_input::ormc_tables::Customer,
+      &ormc_schema_input::ormc_tables::Order,
   } };
   static const std::array<const ::ormc::EntityInfo*, 2> entities{ {
       &Customer::ormc_entity_info(),

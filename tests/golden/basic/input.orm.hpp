@@ -10,6 +10,12 @@ namespace golden::basic {
 
 class Customer;
 class Order;
+
+// Inline and named after the file: another .orm file with the same `schema` namespace has its own
+// metadata() and tables, and both link into one program. Where both headers are included,
+// spell this one golden::basic::ormc_schema_input::metadata().
+inline namespace ormc_schema_input {
+
 /// Tables and entities declared in input.orm: `metadata().create_all(db)` creates them.
 [[nodiscard]] const ::ormc::MetaData& metadata();
 
@@ -18,6 +24,9 @@ namespace ormc_tables {
 extern const ::ormc::TableInfo Customer;
 extern const ::ormc::TableInfo Order;
 }  // namespace ormc_tables
+
+}  // namespace ormc_schema_input
+
 /// Entity `Customer`, mapped to table `customer`. Always held by std::shared_ptr.
 class Customer final : public ::ormc::Object {
   struct ormc_tag {
@@ -147,6 +156,7 @@ class Customer final : public ::ormc::Object {
   };
   Row ormc_row_;
 };
+
 /// Entity `Order`, mapped to table `order`. Always held by std::shared_ptr.
 class Order final : public ::ormc::Object {
   struct ormc_tag {
@@ -232,4 +242,5 @@ class Order final : public ::ormc::Object {
   };
   Row ormc_row_;
 };
+
 }  // namespace golden::basic

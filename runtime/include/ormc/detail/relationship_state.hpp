@@ -1,0 +1,61 @@
+// Per-object state of one relationship: the children added or removed since the last flush.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ormc/metadata.hpp"
+
+namespace ormc {
+class Object;
+}
+
+namespace ormc::detail {
+
+/// Lives inside the owning object (one per relationship member). The unit of work reads the
+/// pending changes at flush and clears them; nothing here ever loads the collection.
+class RelationshipState {
+ public:
+  RelationshipState(Object& owner, std::uint16_t relationship) noexcept : owner_(&owner), index_(relationship) {}
+  RelationshipState(const RelationshipState&) = delete;
+  RelationshipState& operator=(const RelationshipState&) = delete;
+
+  [[nodiscard]] Object& owner() const noexcept { return *owner_; }
+  [[nodiscard]] std::uint16_t index() const noexcept { return index_; }
+  [[nodiscard]] const RelationshipInfo& info() const noexcept;
+  /// "Entity.member", for error messages.
+  [[nodiscard]] std::string describe() const;
+
+  [[nodiscard]] const std::vector<std::shared_ptr<Object>>& added() const noexcept { return added_; }
+  [[nodiscard]] const std::vector<std::shared_ptr<Object>>& removed() const noexcept { return removed_; }
+  [[nodiscard]] bool has_changes() const noexcept { return !added_.empty() || !removed_.empty(); }
+  /// After a flush wrote the changes (or a rollback discarded them).
+  void clear_changes() noexcept {
+    added_.clear();
+    removed_.clear();
+  }
+  bool registered = false;  ///< in its session's list of changed relationships
+
+ protected:
+  /// Queues `child` for the collection; cascades it into the owner's session (save-update).
+  /// @throw ormc::InvalidRequestError for a null child or one of the wrong entity.
+  void record_add(std::shared_ptr<Object> child);
+  /// Queues the removal of `child`. A child added since the last flush is simply dropped.
+  void record_remove(std::shared_ptr<Object> child);
+  /// Replaces the pending contents whole; allowed only while the owner has no row yet (transient
+  /// or pending), since replacing a persistent collection would need the old contents loaded.
+  /// @throw ormc::InvalidRequestError naming the collection otherwise.
+  void record_assign(std::vector<std::shared_ptr<Object>> children);
+
+ private:
+  void check_child(const std::shared_ptr<Object>& child, const char* operation) const;
+  void notify_session();
+
+  Object* owner_;
+  std::uint16_t index_;
+  std::vector<std::shared_ptr<Object>> added_;
+  std::vector<std::shared_ptr<Object>> removed_;
+};
+
+}  // namespace ormc::detail

@@ -1,0 +1,223 @@
+// ormc::ScalarResult<R>: the rows of session.scalars() as objects or values — all/one/first/iteration/yield_per.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ormc/errors.hpp"
+#include "ormc/metadata.hpp"
+#include "ormc/object.hpp"
+#include "ormc/statement.hpp"
+#include "ormc/value.hpp"
+
+namespace ormc {
+
+namespace detail {
+
+class SessionCore;
+
+/// Runs a compiled SELECT for a Session and hands out its rows one at a time: buffered (the whole
+/// result at once), or streamed with yield_per (PostgreSQL: a server-side cursor fetching n rows
+/// per FETCH; SQLite: stepping the statement). Runtime-internal; used through ScalarResult.
+class ResultCursor {
+ public:
+  /// Compiles `stmt` for the session's dialect; nothing runs until the first next().
+  /// `value_type` is how a scalar select's column is decoded (ignored for entity selects).
+  /// @throw ormc::InvalidRequestError when the statement can't be compiled.
+  ResultCursor(SessionCore& session, const SelectData& stmt, Type value_type);
+  ~ResultCursor();
+  ResultCursor(const ResultCursor&) = delete;
+  ResultCursor& operator=(const ResultCursor&) = delete;
+
+  /// Stream `rows` rows at a time instead of reading the whole result (0: read it all).
+  void set_yield_per(std::size_t rows) noexcept;
+  /// Advances to the next row; the first call autoflushes the Session and runs the statement.
+  /// @throw ormc::DatabaseError and the Session's flush errors
+  bool next();
+  /// The current row as an object (identity map first). @throw ormc::DataError
+  [[nodiscard]] std::shared_ptr<Object> object() const;
+  /// The current row's single column. @throw ormc::DataError
+  [[nodiscard]] Value value() const;
+  /// Releases the statement (closes a server-side cursor). Idempotent.
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+template <class R>
+struct is_shared_ptr : std::false_type {};
+template <class T>
+struct is_shared_ptr<std::shared_ptr<T>> : std::true_type {};
+
+}  // namespace detail
+
+/// The result of `session.scalars(stmt)`: std::shared_ptr<T> for select<T>(), values of V for
+/// select(expr). Single pass, like SQLAlchemy's ScalarResult; the statement runs (after an
+/// autoflush) when the result is first read. Must not outlive its Session.
+///
+/// Without yield_per the whole result is read at once. With yield_per(n) rows are turned into
+/// objects one at a time: objects the loop drops are freed (the identity map holds them weakly),
+/// so memory stays bounded.
+///
+/// @code
+///   for (auto& c : session.scalars(ormc::select<Customer>()).yield_per(1000)) process(*c);
+///   auto ada = session.scalars(ormc::select<Customer>().where(Customer::c.name == "Ada")).one();
+/// @endcode
+template <class R>
+class [[nodiscard]] ScalarResult {
+ public:
+  using value_type = R;
+  /// What one_or_none() and first() return: a null shared_ptr for objects, std::optional for values.
+  using optional_type = std::conditional_t<detail::is_shared_ptr<R>::value, R, std::optional<R>>;
+
+  explicit ScalarResult(std::unique_ptr<detail::ResultCursor> cursor) : cursor_(std::move(cursor)) {}
+  ScalarResult(ScalarResult&&) noexcept = default;
+  ScalarResult& operator=(ScalarResult&&) noexcept = default;
+
+  /// Streams the rows `n` at a time (n > 0). Must be called before the result is read.
+  /// @throw ormc::InvalidRequestError when n is 0 or rows were already read.
+  ScalarResult& yield_per(std::size_t n) & {
+    if (n == 0) throw InvalidRequestError("yield_per(n) needs n > 0");
+    if (started_) throw InvalidRequestError("yield_per() must be called before the result is read");
+    yield_per_ = n;
+    cursor_->set_yield_per(n);
+    return *this;
+  }
+  /// yield_per() on a temporary returns it by value, so `for (auto& x : session.scalars(s).yield_per(n))` is safe.
+  [[nodiscard]] ScalarResult yield_per(std::size_t n) && {
+    yield_per(n);
+    return std::move(*this);
+  }
+
+  /// Every remaining row. @throw ormc::DatabaseError
+  [[nodiscard]] std::vector<R> all() {
+    std::vector<R> out;
+    while (advance()) out.push_back(std::move(*current_));
+    return out;
+  }
+  /// Exactly one row. @throw ormc::NoResultFound when there is none,
+  /// ormc::MultipleResultsFound when there are more.
+  [[nodiscard]] R one() {
+    auto found = one_or_none_impl();
+    if (!found) throw NoResultFound("No row was found when one was required");
+    return std::move(*found);
+  }
+  /// The only row, or none (nullptr / std::nullopt). @throw ormc::MultipleResultsFound
+  [[nodiscard]] optional_type one_or_none() {
+    auto found = one_or_none_impl();
+    if (!found) return optional_type{};
+    return optional_type(std::move(*found));
+  }
+  /// The first row or none; the rest is discarded (no LIMIT is added, as in SQLAlchemy).
+  [[nodiscard]] optional_type first() {
+    if (!started_) direct_ = true;  // one row is needed: don't read (and build objects for) the rest
+    const bool got = advance();
+    finish();
+    if (!got) return optional_type{};
+    return optional_type(std::move(*current_));
+  }
+
+  /// Input iterator over the remaining rows; `*it` is the current row (R&).
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = R;
+    using difference_type = std::ptrdiff_t;
+    using reference = R&;
+
+    iterator() = default;
+    explicit iterator(ScalarResult* result) : result_(result) {}
+    R& operator*() const { return *result_->current_; }
+    R* operator->() const { return &*result_->current_; }
+    iterator& operator++() {
+      if (!result_->advance()) result_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.result_ == nullptr; }
+
+   private:
+    ScalarResult* result_ = nullptr;
+  };
+  /// Reads the first row. @throw ormc::DatabaseError and the Session's flush errors
+  [[nodiscard]] iterator begin() {
+    iterator it(this);
+    if (!advance()) it = iterator();
+    return it;
+  }
+  [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
+
+ private:
+  std::optional<R> one_or_none_impl() {
+    if (!started_) direct_ = true;  // two rows at most are needed
+    if (!advance()) {
+      finish();
+      return std::nullopt;
+    }
+    std::optional<R> found(std::move(*current_));
+    if (advance()) {
+      finish();
+      throw MultipleResultsFound("Multiple rows were found when one or none was required");
+    }
+    finish();
+    return found;
+  }
+
+  R read() const {
+    if constexpr (detail::is_shared_ptr<R>::value)
+      return std::static_pointer_cast<typename R::element_type>(cursor_->object());
+    else
+      return from_value<R>(cursor_->value());
+  }
+
+  // Buffered mode reads everything on first use (SQLAlchemy's default); streaming mode (and
+  // first() / one()) reads one row per call, so only the current row's object is held here.
+  bool advance() {
+    current_.reset();  // drop the previous row's object before building the next one
+    const bool buffered = yield_per_ == 0 && !direct_;
+    if (!started_) {
+      started_ = true;
+      if (buffered) {
+        while (cursor_->next()) buffer_.push_back(read());
+        cursor_->close();
+      }
+    }
+    if (buffered) {
+      if (position_ >= buffer_.size()) return false;
+      current_.emplace(std::move(buffer_[position_]));
+      buffer_[position_++] = R{};
+      return true;
+    }
+    if (!cursor_->next()) {
+      cursor_->close();
+      return false;
+    }
+    current_.emplace(read());
+    return true;
+  }
+  void finish() {
+    if (started_ && !buffer_.empty()) {
+      buffer_.clear();
+      position_ = 0;
+    }
+    started_ = true;
+    cursor_->close();
+  }
+
+  std::unique_ptr<detail::ResultCursor> cursor_;
+  std::size_t yield_per_ = 0;
+  bool started_ = false;
+  bool direct_ = false;  ///< read rows one at a time without a server-side cursor
+  std::vector<R> buffer_;
+  std::size_t position_ = 0;
+  std::optional<R> current_;
+};
+
+}  // namespace ormc

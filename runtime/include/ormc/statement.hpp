@@ -1,0 +1,318 @@
+// Typed statements: select<T>(), select(expr), insert<T>(), update<T>(), delete_<T>() and their SQL per dialect.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ormc/column.hpp"
+#include "ormc/database.hpp"
+#include "ormc/expression.hpp"
+#include "ormc/functions.hpp"
+#include "ormc/metadata.hpp"
+#include "ormc/operators.hpp"
+#include "ormc/value.hpp"
+
+namespace ormc {
+
+namespace detail {
+
+/// A JOIN along a relationship, resolved when the statement is compiled.
+struct JoinSpec {
+  const EntityInfo* target = nullptr;
+  std::string_view relationship{};  ///< empty: the only relationship that leads to `target`
+};
+
+/// What select<T>() and select(expr) hold; the SQL compiler reads it.
+struct SelectData {
+  const EntityInfo* entity = nullptr;  ///< select<T>(): every column of T, rows become objects
+  ExprPtr column;                      ///< select(expr): one expression, rows become values
+  const EntityInfo* from = nullptr;    ///< select_from<T>()
+  std::vector<JoinSpec> joins;
+  std::vector<ExprPtr> where;          ///< ANDed
+  std::vector<OrderBy> order_by;
+  bool explicit_order = false;         ///< order_by() was called: the entity's default order is off
+  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> offset;
+};
+
+struct AssignmentData {
+  std::uint16_t column = 0;
+  ExprPtr value;
+};
+
+struct InsertData {
+  const EntityInfo* entity = nullptr;
+  std::vector<std::vector<AssignmentData>> rows;
+};
+
+struct UpdateData {
+  const EntityInfo* entity = nullptr;
+  std::vector<AssignmentData> values;
+  std::vector<ExprPtr> where;
+};
+
+struct DeleteData {
+  const EntityInfo* entity = nullptr;
+  std::vector<ExprPtr> where;
+};
+
+template <class X>
+[[nodiscard]] OrderBy to_order(const X& x) {
+  if constexpr (std::is_same_v<X, OrderBy>)
+    return x;
+  else
+    return OrderBy{to_node(x), SortOrder::Default};
+}
+
+template <class E>
+[[nodiscard]] AssignmentData to_data(const Assignment<E>& a) {
+  return {a.column, a.value};
+}
+
+}  // namespace detail
+
+/// A statement's SQL text (placeholders in the dialect's spelling) and its bound parameters.
+struct CompiledSql {
+  std::string sql;
+  std::vector<Value> params;
+};
+
+namespace detail {
+/// @throw ormc::InvalidRequestError when the statement can't be expressed (see each builder).
+[[nodiscard]] CompiledSql compile(DialectKind dialect, const SelectData& stmt);
+[[nodiscard]] CompiledSql compile(DialectKind dialect, const InsertData& stmt);
+[[nodiscard]] CompiledSql compile(DialectKind dialect, const UpdateData& stmt);
+[[nodiscard]] CompiledSql compile(DialectKind dialect, const DeleteData& stmt);
+
+/// The clauses select<T>() and select(expr) share (CRTP: each returns a modified copy of Self).
+template <class Self>
+class SelectClauses {
+ public:
+  /// Adds WHERE criteria; several calls (or several arguments) are ANDed.
+  template <class... C>
+    requires(sizeof...(C) > 0 && (Condition<C> && ...))
+  [[nodiscard]] Self where(const C&... criteria) const {
+    Self copy = self();
+    (copy.data_.where.push_back(to_node(criteria)), ...);
+    return copy;
+  }
+  /// Adds ORDER BY terms (`col`, `col.asc()`, `col.desc()`); replaces the entity's default order.
+  template <class... O>
+    requires(sizeof...(O) > 0)
+  [[nodiscard]] Self order_by(const O&... terms) const {
+    Self copy = self();
+    copy.data_.explicit_order = true;
+    (copy.data_.order_by.push_back(to_order(terms)), ...);
+    return copy;
+  }
+  /// LIMIT n (bound as a parameter, so every limit shares one prepared statement).
+  [[nodiscard]] Self limit(std::int64_t n) const {
+    Self copy = self();
+    copy.data_.limit = n;
+    return copy;
+  }
+  /// OFFSET n (bound as a parameter).
+  [[nodiscard]] Self offset(std::int64_t n) const {
+    Self copy = self();
+    copy.data_.offset = n;
+    return copy;
+  }
+  /// JOIN the table of `U` along the relationship between an entity already in the statement and
+  /// U (either side may declare it); name it when several relationships lead there.
+  /// Resolved when the statement is compiled: @throw ormc::InvalidRequestError there when no (or
+  /// more than one) relationship matches.
+  template <class U>
+  [[nodiscard]] Self join(std::string_view relationship = {}) const {
+    Self copy = self();
+    copy.data_.joins.push_back({&U::ormc_entity_info(), relationship});
+    return copy;
+  }
+
+  [[nodiscard]] const SelectData& data() const noexcept { return static_cast<const Self&>(*this).data_; }
+
+ private:
+  const Self& self() const noexcept { return static_cast<const Self&>(*this); }
+};
+
+}  // namespace detail
+
+/// SELECT of whole entities of type T: `session.scalars(select<T>()...)` gives std::shared_ptr<T>.
+/// Without order_by(), the entity's declared default order (if any) applies.
+///
+/// @code
+///   auto page = session.scalars(ormc::select<Customer>()
+///                                   .where(Customer::c.active, Customer::c.balance > 0)
+///                                   .order_by(Customer::c.name.desc())
+///                                   .limit(10)).all();
+/// @endcode
+template <class T>
+class [[nodiscard]] Select : public detail::SelectClauses<Select<T>> {
+ public:
+  using entity_type = T;
+  Select() { data_.entity = &T::ormc_entity_info(); }
+
+ private:
+  friend class detail::SelectClauses<Select<T>>;
+  detail::SelectData data_;
+};
+
+/// SELECT of one expression (a column, an aggregate, arithmetic): `session.scalar(...)` /
+/// `session.scalars(...)` give values of type V.
+///
+/// @code
+///   std::int64_t n = session.scalar(ormc::select(ormc::count()).select_from<Customer>());
+/// @endcode
+template <class V>
+class [[nodiscard]] ScalarSelect : public detail::SelectClauses<ScalarSelect<V>> {
+ public:
+  using value_type = V;
+  explicit ScalarSelect(detail::ExprPtr column) { data_.column = std::move(column); }
+
+  /// FROM T: needed when the selected expression names no table (`count()`); otherwise the
+  /// tables come from the columns used, as in SQLAlchemy.
+  template <class T>
+  [[nodiscard]] ScalarSelect select_from() const {
+    ScalarSelect copy = *this;
+    copy.data_.from = &T::ormc_entity_info();
+    return copy;
+  }
+
+ private:
+  friend class detail::SelectClauses<ScalarSelect<V>>;
+  detail::SelectData data_;
+};
+
+/// `SELECT <every column of T> FROM T`.
+template <class T>
+[[nodiscard]] Select<T> select() {
+  return Select<T>();
+}
+/// `SELECT <expr>`: a scalar select of a column, aggregate or arithmetic expression.
+template <class X>
+  requires detail::is_expression_v<X>
+[[nodiscard]] ScalarSelect<detail::operand_value_t<X>> select(const X& expr) {
+  return ScalarSelect<detail::operand_value_t<X>>(detail::to_node(expr));
+}
+
+/// INSERT INTO T: rows of typed assignments, all rows naming the same columns.
+/// `session.execute()` splits rows into statements within the dialect's parameter limit.
+///
+/// @code
+///   session.execute(ormc::insert<Customer>()
+///                       .values(Customer::c.name = "Ada", Customer::c.balance = Decimal("1.00"))
+///                       .values(Customer::c.name = "Bob", Customer::c.balance = Decimal("2.00")));
+/// @endcode
+template <class T>
+class [[nodiscard]] Insert {
+ public:
+  using Row = std::vector<Assignment<T>>;
+  Insert() { data_.entity = &T::ormc_entity_info(); }
+
+  /// Adds one row.
+  template <class... A>
+    requires(std::is_same_v<A, Assignment<T>> && ...)
+  [[nodiscard]] Insert values(const A&... row) const {
+    Insert copy = *this;
+    copy.data_.rows.push_back({detail::to_data(row)...});
+    return copy;
+  }
+  /// Adds several rows: `.values({{T::c.a = 1, T::c.b = 2}, {T::c.a = 3, T::c.b = 4}})`.
+  [[nodiscard]] Insert values(const std::vector<Row>& rows) const {
+    Insert copy = *this;
+    for (const Row& row : rows) {
+      auto& out = copy.data_.rows.emplace_back();
+      for (const auto& a : row) out.push_back(detail::to_data(a));
+    }
+    return copy;
+  }
+
+  [[nodiscard]] const detail::InsertData& data() const noexcept { return data_; }
+
+ private:
+  detail::InsertData data_;
+};
+
+/// UPDATE T SET ... WHERE ...: `session.execute()` returns the number of rows matched.
+/// Objects of T in the Session have the SET columns expired, so they reload the new values.
+///
+/// @code
+///   session.execute(ormc::update<Customer>()
+///                       .values(Customer::c.visits = Customer::c.visits + 1)
+///                       .where(Customer::c.active));
+/// @endcode
+template <class T>
+class [[nodiscard]] Update {
+ public:
+  Update() { data_.entity = &T::ormc_entity_info(); }
+
+  /// Adds SET items `T::c.x = value_or_expression`.
+  template <class... A>
+    requires(sizeof...(A) > 0 && (std::is_same_v<A, Assignment<T>> && ...))
+  [[nodiscard]] Update values(const A&... assignments) const {
+    Update copy = *this;
+    (copy.data_.values.push_back(detail::to_data(assignments)), ...);
+    return copy;
+  }
+  /// Adds WHERE criteria (ANDed). Only T's columns may appear (no UPDATE ... FROM).
+  template <class... C>
+    requires(sizeof...(C) > 0 && (Condition<C> && ...))
+  [[nodiscard]] Update where(const C&... criteria) const {
+    Update copy = *this;
+    (copy.data_.where.push_back(detail::to_node(criteria)), ...);
+    return copy;
+  }
+
+  [[nodiscard]] const detail::UpdateData& data() const noexcept { return data_; }
+
+ private:
+  detail::UpdateData data_;
+};
+
+/// DELETE FROM T WHERE ...: `session.execute()` returns the number of rows deleted. Objects of T
+/// in the Session are expired: one whose row is gone raises ObjectDeletedError when next read.
+template <class T>
+class [[nodiscard]] Delete {
+ public:
+  Delete() { data_.entity = &T::ormc_entity_info(); }
+
+  /// Adds WHERE criteria (ANDed). Only T's columns may appear (no DELETE ... USING).
+  template <class... C>
+    requires(sizeof...(C) > 0 && (Condition<C> && ...))
+  [[nodiscard]] Delete where(const C&... criteria) const {
+    Delete copy = *this;
+    (copy.data_.where.push_back(detail::to_node(criteria)), ...);
+    return copy;
+  }
+
+  [[nodiscard]] const detail::DeleteData& data() const noexcept { return data_; }
+
+ private:
+  detail::DeleteData data_;
+};
+
+template <class T>
+[[nodiscard]] Insert<T> insert() {
+  return Insert<T>();
+}
+template <class T>
+[[nodiscard]] Update<T> update() {
+  return Update<T>();
+}
+/// `delete` is a C++ keyword, hence the underscore (as SQLAlchemy's `delete` stays `delete_` here).
+template <class T>
+[[nodiscard]] Delete<T> delete_() {
+  return Delete<T>();
+}
+
+/// The SQL text and parameters `stmt` runs as on `dialect` (for logs, tests and EXPLAIN).
+/// @throw ormc::InvalidRequestError when the statement can't be expressed (e.g. an ambiguous join).
+template <class Statement>
+[[nodiscard]] CompiledSql to_sql(const Statement& stmt, DialectKind dialect) {
+  return detail::compile(dialect, stmt.data());
+}
+
+}  // namespace ormc

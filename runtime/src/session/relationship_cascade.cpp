@@ -1,0 +1,102 @@
+// SessionCore's relationship cascades: save-update when children are added, delete rules at remove().
+#include <algorithm>
+#include <string>
+
+#include "connection.hpp"
+#include "object_access.hpp"
+#include "ormc/errors.hpp"
+#include "session/crud_sql.hpp"
+#include "session/session_core.hpp"
+
+namespace ormc::detail {
+namespace {
+
+/// Positions in `table` of the named join columns (metadata built by ormc always resolves).
+std::vector<std::uint16_t> join_columns(const TableInfo& table, std::span<const JoinPair> pairs, bool remote) {
+  std::vector<std::uint16_t> out;
+  for (const JoinPair& p : pairs) {
+    const int i = table.column_index(remote ? p.remote_column : p.local_column);
+    if (i < 0)
+      throw InvalidRequestError("relationship metadata names column '" +
+                                std::string(remote ? p.remote_column : p.local_column) + "' which table '" +
+                                std::string(table.name) + "' does not have");
+    out.push_back(static_cast<std::uint16_t>(i));
+  }
+  return out;
+}
+
+}  // namespace
+
+void SessionCore::register_relationship(RelationshipState& state) {
+  if (state.registered) return;
+  state.registered = true;
+  changed_relationships_.push_back({state.owner().shared_from_this(), &state});
+}
+
+void SessionCore::on_relationship_changed(RelationshipState& state) {
+  register_relationship(state);
+  // save-update: a child joins the owner's session when it is added (as SQLAlchemy's append event).
+  if (!(state.info().cascade & CascadeSaveUpdate) || state.added().empty()) return;
+  const auto& child = state.added().back();
+  if (ObjectAccess::state(*child).session == nullptr) add(child);
+}
+
+void SessionCore::cascade_add(const std::shared_ptr<Object>& object) {
+  const EntityInfo& entity = object->ormc_entity();
+  for (const RelationshipInfo& rel : entity.relationships) {
+    if (!rel.state) continue;
+    RelationshipState* state = rel.state(*object);
+    if (!state || !state->has_changes()) continue;
+    register_relationship(*state);
+    if (!(rel.cascade & CascadeSaveUpdate)) continue;
+    for (const auto& child : state->added())
+      if (ObjectAccess::state(*child).session == nullptr) add(child);
+  }
+}
+
+void SessionCore::cascade_remove(const std::shared_ptr<Object>& object) {
+  const EntityInfo& entity = object->ormc_entity();
+  for (const RelationshipInfo& rel : entity.relationships) {
+    if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::ManyToMany) continue;
+    if (rel.passive_deletes != PassiveDeletes::False || rel.viewonly) continue;
+    const bool cascades_delete = rel.cascade & CascadeDelete;
+    if (rel.lazy == LoaderStrategy::WriteOnly && cascades_delete) {
+      RelationshipState* state = rel.state ? rel.state(*object) : nullptr;
+      const std::string name = state ? state->describe() : std::string(rel.name);
+      throw InvalidRequestError("Can't delete '" + std::string(entity.name) + "': write-only collection \"" + name +
+                                "\" would have to be loaded to delete its rows. Configure passive_deletes = true on "
+                                "the relationship (with ondelete = \"cascade\" on the foreign key) so the database "
+                                "deletes them");
+    }
+    // Dynamic collections are loaded and their rows deleted first, as SQLAlchemy does.
+    if (rel.lazy == LoaderStrategy::Dynamic && cascades_delete && rel.kind == RelationshipKind::OneToMany) {
+      for (auto& child : load_children(*object, rel))
+        if (ObjectAccess::state(*child).status == Status::Persistent) remove(child);
+    }
+  }
+}
+
+std::vector<std::shared_ptr<Object>> SessionCore::load_children(Object& owner, const RelationshipInfo& rel) {
+  const EntityInfo& target = rel.target();
+  const TableInfo& owner_table = *owner.ormc_entity().table;
+  const std::vector<std::uint16_t> local = join_columns(owner_table, rel.primaryjoin, false);
+  const std::vector<std::uint16_t> remote = join_columns(*target.table, rel.primaryjoin, true);
+  std::vector<Value> params;
+  for (std::uint16_t c : local) params.push_back(ObjectAccess::get(owner, c));
+  autoflush();
+  const std::string sql = select_by_key_sql(engine_.dialect(), *target.table, remote);
+  auto rows = execute(sql, params);
+  std::vector<std::shared_ptr<Object>> children;
+  while (rows->next()) children.push_back(object_from_row(target, *rows, 0));
+  return children;
+}
+
+void SessionCore::discard_relationship_changes() noexcept {
+  for (auto& changed : changed_relationships_) {
+    changed.state->clear_changes();
+    changed.state->registered = false;
+  }
+  changed_relationships_.clear();
+}
+
+}  // namespace ormc::detail

@@ -1,0 +1,265 @@
+// The unit of work's relationship steps: foreign keys of added children, removed children (NULL or
+// DELETE, always with the parent criterion), association rows, and passive-delete bookkeeping.
+#include <algorithm>
+#include <string>
+
+#include "connection.hpp"
+#include "object_access.hpp"
+#include "ormc/errors.hpp"
+#include "session/crud_sql.hpp"
+#include "session/session_core.hpp"
+#include "session/unit_of_work.hpp"
+
+namespace ormc::detail {
+namespace {
+
+/// Rows per association INSERT / DELETE statement.
+constexpr std::size_t kMaxRowsPerStatement = 1000;
+
+std::uint16_t column_of(const TableInfo& table, std::string_view name) {
+  const int i = table.column_index(name);
+  if (i < 0)
+    throw InvalidRequestError("relationship metadata names column '" + std::string(name) + "' which table '" +
+                              std::string(table.name) + "' does not have");
+  return static_cast<std::uint16_t>(i);
+}
+
+std::string entity_name(const Object& o) { return std::string(o.ormc_entity().name); }
+
+/// "Owner.member" of a relationship, for messages.
+std::string describe(const Object& owner, const RelationshipInfo& rel) {
+  std::string name = entity_name(owner);
+  if (const auto sep = name.rfind("::"); sep != std::string::npos) name = name.substr(sep + 2);
+  return name + "." + std::string(rel.name);
+}
+
+bool in_session(const Object& o, const SessionCore& session) {
+  const InstanceState& s = ObjectAccess::state(o);
+  return s.session == &session && (s.status == Status::Pending || s.status == Status::Persistent);
+}
+
+}  // namespace
+
+void UnitOfWork::plan_relationships() {
+  // Deleting a parent: write-only collections can't be loaded to handle their rows.
+  for (auto& parent : session_.deleted_) {
+    deleted_parents_.push_back(parent);
+    for (const RelationshipInfo& rel : parent->ormc_entity().relationships) {
+      if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::ManyToMany) continue;
+      if (rel.passive_deletes != PassiveDeletes::False || rel.viewonly) continue;
+      if (rel.lazy == LoaderStrategy::WriteOnly)
+        throw InvalidRequestError("Can't delete '" + entity_name(*parent) + "': write-only collection \"" +
+                                  describe(*parent, rel) +
+                                  "\" would have to be loaded to handle its rows. Configure passive_deletes = true "
+                                  "on the relationship (with ondelete on the foreign key) so the database does it");
+      // Dynamic collections without passive_deletes are loaded and their children detached
+      // (the delete cascade, when configured, already removed them at Session::remove()).
+      if (rel.lazy == LoaderStrategy::Dynamic && rel.kind == RelationshipKind::OneToMany) {
+        for (auto& child : session_.load_children(*parent, rel)) {
+          if (ObjectAccess::state(*child).status != Status::Persistent) continue;
+          work_for(child->ormc_entity().table).null_outs.push_back({parent.get(), child.get(), &rel});
+        }
+      }
+    }
+  }
+
+  for (auto& changed : session_.changed_relationships_) {
+    RelationshipState& state = *changed.state;
+    Object* owner = &state.owner();
+    const RelationshipInfo& rel = state.info();
+    if (rel.viewonly) continue;
+    if (ObjectAccess::state(*owner).status == Status::Deleted) continue;  // its rows go with it
+    const bool many_to_many = rel.kind == RelationshipKind::ManyToMany;
+    if (rel.kind != RelationshipKind::OneToMany && !many_to_many) continue;
+    for (const auto& child : state.added()) {
+      if (!in_session(*child, session_))
+        throw InvalidRequestError("Object '" + entity_name(*child) + "' was added to collection \"" +
+                                  describe(*owner, rel) +
+                                  "\" but is not in the Session (the relationship has no save-update cascade): add it too");
+      if (many_to_many) association_inserts_.push_back({owner, child.get(), &rel});
+      else work_for(child->ormc_entity().table).foreign_key_syncs.push_back({owner, child.get(), &rel});
+    }
+    for (const auto& child : state.removed()) {
+      const Status cs = ObjectAccess::state(*child).status;
+      if (many_to_many) {
+        association_deletes_.push_back({owner, child.get(), &rel});
+        if ((rel.cascade & CascadeDeleteOrphan) && cs == Status::Persistent)
+          work_for(child->ormc_entity().table).orphan_deletes.push_back({owner, child.get(), &rel});
+        continue;
+      }
+      if (cs == Status::Deleted) continue;  // removed from the Session too: its own DELETE does it
+      if (rel.cascade & CascadeDeleteOrphan) work_for(child->ormc_entity().table).orphan_deletes.push_back({owner, child.get(), &rel});
+      else work_for(child->ormc_entity().table).null_outs.push_back({owner, child.get(), &rel});
+    }
+  }
+}
+
+void UnitOfWork::sync_foreign_keys(TableWork& work) {
+  for (const Link& link : work.foreign_key_syncs) {
+    const TableInfo& owner_table = *link.owner->ormc_entity().table;
+    InstanceState& child_state = ObjectAccess::state(*link.child);
+    for (const JoinPair& pair : link.rel->primaryjoin) {
+      const std::uint16_t local = column_of(owner_table, pair.local_column);
+      const std::uint16_t remote = column_of(*work.table, pair.remote_column);
+      Value value = ObjectAccess::get(*link.owner, local);
+      if (value.is_null())
+        throw InvalidRequestError("Can't set the foreign key of a child of \"" + describe(*link.owner, *link.rel) +
+                                  "\": the parent has no '" + std::string(pair.local_column) + "' value yet");
+      Value current = ObjectAccess::get(*link.child, remote);
+      if (current == value) continue;
+      undo_.push_back(Undo{link.child->shared_from_this(), remote, std::move(current)});
+      ObjectAccess::set(*link.child, remote, std::move(value));
+      if (child_state.status == Status::Persistent) {
+        child_state.modified.insert(remote);
+        if (updating_.insert(link.child).second) work.updates.push_back(link.child);
+      }
+    }
+  }
+}
+
+void UnitOfWork::null_out(TableWork& work) {
+  // UPDATE child SET fk = NULL WHERE pk = ? AND fk = <parent>: a child that is not the parent's
+  // (membership of a write-only collection can't be known in memory) matches no row.
+  const auto& dialect = session_.engine().dialect();
+  for (const Link& link : work.null_outs) {
+    const EntityInfo& child_entity = link.child->ormc_entity();
+    const TableInfo& owner_table = *link.owner->ormc_entity().table;
+    std::vector<std::uint16_t> set_columns;
+    std::vector<std::uint16_t> where(child_entity.primary_key.begin(), child_entity.primary_key.end());
+    std::vector<Value> params;
+    for (const JoinPair& pair : link.rel->primaryjoin) {
+      set_columns.push_back(column_of(*work.table, pair.remote_column));
+      params.emplace_back();
+    }
+    for (const Value& v : ObjectAccess::state(*link.child).identity->key) params.push_back(v);
+    for (const JoinPair& pair : link.rel->primaryjoin) {
+      where.push_back(column_of(*work.table, pair.remote_column));
+      params.push_back(ObjectAccess::get(*link.owner, column_of(owner_table, pair.local_column)));
+    }
+    const std::string sql = update_sql(dialect, *work.table, set_columns, where);
+    auto rows = session_.execute(sql, params);
+    if (rows->affected_rows() != 1)
+      throw StaleDataError("Removing '" + entity_name(*link.child) + "' from collection \"" +
+                               describe(*link.owner, *link.rel) + "\" matched " + std::to_string(rows->affected_rows()) +
+                               " rows: it is not in that collection",
+                           sql);
+    for (std::uint16_t c : set_columns) {
+      undo_.push_back(Undo{link.child->shared_from_this(), c, ObjectAccess::get(*link.child, c)});
+      ObjectAccess::set(*link.child, c, Value());
+    }
+  }
+}
+
+void UnitOfWork::delete_orphans(TableWork& work) {
+  const auto& dialect = session_.engine().dialect();
+  for (const Link& link : work.orphan_deletes) {
+    const EntityInfo& child_entity = link.child->ormc_entity();
+    std::vector<std::uint16_t> where(child_entity.primary_key.begin(), child_entity.primary_key.end());
+    std::vector<Value> params = ObjectAccess::state(*link.child).identity->key;
+    if (link.rel->kind == RelationshipKind::OneToMany) {
+      const TableInfo& owner_table = *link.owner->ormc_entity().table;
+      for (const JoinPair& pair : link.rel->primaryjoin) {
+        where.push_back(column_of(*work.table, pair.remote_column));
+        params.push_back(ObjectAccess::get(*link.owner, column_of(owner_table, pair.local_column)));
+      }
+    }
+    const std::string sql = delete_sql(dialect, *work.table, where, 1);
+    auto rows = session_.execute(sql, params);
+    if (rows->affected_rows() != 1)
+      throw StaleDataError("Deleting orphan '" + entity_name(*link.child) + "' of collection \"" +
+                               describe(*link.owner, *link.rel) + "\" matched " + std::to_string(rows->affected_rows()) +
+                               " rows: it is not in that collection",
+                           sql);
+    orphans_.push_back(link.child);
+  }
+}
+
+void UnitOfWork::write_associations(std::vector<Link>& links, bool insert) {
+  // One statement per run of links of the same relationship, up to kMaxRowsPerStatement rows.
+  const auto& dialect = session_.engine().dialect();
+  std::size_t start = 0;
+  while (start < links.size()) {
+    const RelationshipInfo& rel = *links[start].rel;
+    const TableInfo& secondary = *rel.secondary;
+    std::vector<std::uint16_t> columns;
+    for (const JoinPair& p : rel.primaryjoin) columns.push_back(column_of(secondary, p.remote_column));
+    for (const JoinPair& p : rel.secondaryjoin) columns.push_back(column_of(secondary, p.local_column));
+    const std::size_t limit = std::min(kMaxRowsPerStatement, dialect.max_parameters() / columns.size());
+    std::size_t end = start;
+    std::vector<Value> params;
+    while (end < links.size() && links[end].rel == &rel && end - start < limit) {
+      const Link& link = links[end];
+      const TableInfo& owner_table = *link.owner->ormc_entity().table;
+      const TableInfo& target_table = *link.child->ormc_entity().table;
+      for (const JoinPair& p : rel.primaryjoin)
+        params.push_back(ObjectAccess::get(*link.owner, column_of(owner_table, p.local_column)));
+      for (const JoinPair& p : rel.secondaryjoin)
+        params.push_back(ObjectAccess::get(*link.child, column_of(target_table, p.remote_column)));
+      ++end;
+    }
+    const std::size_t n = end - start;
+    const std::string sql = insert ? insert_sql(dialect, secondary, columns, n, {})
+                                   : delete_tuples_sql(dialect, secondary, columns, n);
+    auto rows = session_.execute(sql, params);
+    if (!insert && rows->affected_rows() != n)
+      throw StaleDataError("DELETE of " + std::to_string(n) + " association row(s) of collection \"" +
+                               describe(*links[start].owner, rel) + "\" matched " +
+                               std::to_string(rows->affected_rows()) + ": some objects were not in the collection",
+                           sql);
+    start = end;
+  }
+}
+
+void UnitOfWork::finish_relationships() {
+  SessionCore& s = session_;
+  for (auto& changed : s.changed_relationships_) {
+    changed.state->clear_changes();
+    changed.state->registered = false;
+  }
+  s.changed_relationships_.clear();
+  for (Object* orphan : orphans_) {
+    InstanceState& st = ObjectAccess::state(*orphan);
+    if (st.identity) s.identity_.erase(st.identity);
+    st.identity = nullptr;
+    st.status = Status::Deleted;
+    s.deleted_in_transaction_.push_back(orphan->shared_from_this());
+  }
+  // The database's ON DELETE did the rest for passive_deletes: objects of those rows that are in
+  // the Session are marked deleted (CASCADE) or get their foreign key cleared (SET NULL) without
+  // SQL, instead of being left stale as SQLAlchemy leaves them.
+  for (const auto& parent : deleted_parents_) {
+    const TableInfo& parent_table = *parent->ormc_entity().table;
+    for (const RelationshipInfo& rel : parent->ormc_entity().relationships) {
+      if (rel.kind != RelationshipKind::OneToMany || rel.passive_deletes == PassiveDeletes::False) continue;
+      const EntityInfo& target = rel.target();
+      std::vector<std::pair<std::uint16_t, Value>> match;  // child column -> parent's value
+      ForeignKeyAction action = ForeignKeyAction::Unspecified;
+      for (const JoinPair& p : rel.primaryjoin) {
+        const std::uint16_t remote = column_of(*target.table, p.remote_column);
+        match.emplace_back(remote, ObjectAccess::get(*parent, column_of(parent_table, p.local_column)));
+        if (const ForeignKeyInfo* fk = target.table->columns[remote].foreign_key) action = fk->ondelete;
+      }
+      if (action != ForeignKeyAction::Cascade && action != ForeignKeyAction::SetNull) continue;
+      std::vector<std::shared_ptr<Object>> hit;
+      s.identity_.for_each_live([&](const std::shared_ptr<Object>& o) {
+        if (&o->ormc_entity() != &target || ObjectAccess::state(*o).status != Status::Persistent) return;
+        for (const auto& [column, value] : match)
+          if (ObjectAccess::get(*o, column) != value) return;
+        hit.push_back(o);
+      });
+      for (auto& child : hit) {
+        InstanceState& st = ObjectAccess::state(*child);
+        if (action == ForeignKeyAction::SetNull) {
+          for (const auto& [column, value] : match) ObjectAccess::set(*child, column, Value());
+          continue;
+        }
+        if (st.identity) s.identity_.erase(st.identity);
+        st.identity = nullptr;
+        st.status = Status::Deleted;
+        s.deleted_in_transaction_.push_back(child);
+      }
+    }
+  }
+}
+
+}  // namespace ormc::detail

@@ -1,0 +1,133 @@
+// ResultCursor: runs a SELECT for a Session, buffered or streamed (PostgreSQL server-side cursor, SQLite stepping).
+//
+// PostgreSQL: `DECLARE ormc_cursor_<k> NO SCROLL CURSOR FOR <select>` inside the Session's
+// transaction, then `FETCH FORWARD <n> FROM ormc_cursor_<k>` whenever the previous batch is used
+// up, and `CLOSE` at the end. Only one batch of raw rows is in client memory at a time; rows become
+// objects one by one. Every one of these statements goes through the Engine's statement log.
+// SQLite: the driver already steps a read-only statement lazily, one row per next().
+#include <string>
+
+#include <fmt/format.h>
+
+#include "connection.hpp"
+#include "ormc/errors.hpp"
+#include "ormc/result.hpp"
+#include "session/row_values.hpp"
+#include "session/session_core.hpp"
+#include "sql/compiler.hpp"
+
+namespace ormc::detail {
+
+struct ResultCursor::Impl {
+  SessionCore& session;
+  CompiledSql sql;
+  const EntityInfo* entity = nullptr;   // entity select
+  const ColumnInfo* column = nullptr;   // scalar select of a bare column: decoded as that column
+  Type value_type = Type::Integer;
+  std::size_t yield_per = 0;
+
+  std::unique_ptr<Rows> rows;
+  bool started = false;
+  bool done = false;
+
+  // PostgreSQL server-side cursor
+  bool server_cursor = false;
+  std::size_t slot = 0;
+  std::string name;
+  std::uint64_t transaction = 0;  // the transaction the cursor was declared in
+  std::size_t batch_rows = 0;     // rows read from the current FETCH
+
+  Impl(SessionCore& s, CompiledSql compiled) : session(s), sql(std::move(compiled)) {}
+
+  void start() {
+    started = true;
+    session.before_query();
+    if (yield_per > 0 && session.engine().kind() == DialectKind::PostgreSQL) {
+      slot = session.acquire_cursor_slot();
+      name = fmt::format("ormc_cursor_{}", slot + 1);
+      server_cursor = true;
+      session.execute(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", name, sql.sql), sql.params);
+      transaction = session.transaction_serial();
+      fetch();
+    } else {
+      rows = session.execute(sql.sql, sql.params);
+    }
+  }
+
+  void fetch() {
+    rows.reset();
+    rows = session.execute(fmt::format("FETCH FORWARD {} FROM {}", yield_per, name), {});
+    batch_rows = 0;
+  }
+
+  bool next() {
+    if (done) return false;
+    if (!started) start();
+    if (rows->next()) {
+      ++batch_rows;
+      return true;
+    }
+    // A short batch was the last one; a full one may be followed by more.
+    if (server_cursor && batch_rows == yield_per) {
+      fetch();
+      if (rows->next()) {
+        ++batch_rows;
+        return true;
+      }
+    }
+    close();
+    return false;
+  }
+
+  void close() {
+    done = true;
+    rows.reset();
+    if (!server_cursor) return;
+    server_cursor = false;
+    // The cursor ended with its transaction (commit / rollback during the loop): nothing to close.
+    const bool same_transaction = session.transaction_serial() == transaction && session.in_transaction();
+    session.release_cursor_slot(slot);
+    if (same_transaction) session.execute("CLOSE " + name, {});
+  }
+};
+
+ResultCursor::ResultCursor(SessionCore& session, const SelectData& stmt, Type value_type)
+    : impl_(std::make_unique<Impl>(session, compile_select(session.engine().dialect(), stmt))) {
+  impl_->entity = stmt.entity;
+  impl_->value_type = value_type;
+  if (stmt.column && stmt.column->kind == ExprNode::Kind::Column)
+    impl_->column = &stmt.column->entity->table->columns[stmt.column->column];
+}
+
+ResultCursor::~ResultCursor() {
+  try {
+    impl_->close();
+  } catch (...) {
+    // A destructor must not throw; a CLOSE that failed leaves a cursor the transaction's end frees.
+  }
+}
+
+void ResultCursor::set_yield_per(std::size_t rows) noexcept { impl_->yield_per = rows; }
+
+bool ResultCursor::next() {
+  UseGuard guard(impl_->session);
+  return impl_->next();
+}
+
+std::shared_ptr<Object> ResultCursor::object() const {
+  if (!impl_->rows || impl_->entity == nullptr) throw InvalidRequestError("no current row of an entity select");
+  return impl_->session.object_from_row(*impl_->entity, *impl_->rows, 0);
+}
+
+Value ResultCursor::value() const {
+  if (!impl_->rows) throw InvalidRequestError("no current row");
+  if (impl_->column != nullptr) return read_column(*impl_->rows, 0, *impl_->column);
+  return impl_->rows->get(0, impl_->value_type);
+}
+
+void ResultCursor::close() {
+  UseGuard guard(impl_->session);
+  impl_->close();
+}
+
+}  // namespace ormc::detail

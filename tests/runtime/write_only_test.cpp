@@ -1,0 +1,221 @@
+// Write-only collections on SQLite and PostgreSQL: every step's statements, asserted through the log
+// (SPEC §4: batched INSERTs, no SELECT of a collection, parent criterion, passive deletes).
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "bank.orm.hpp"
+#include "connection.hpp"
+#include "engine.hpp"
+#include "test_backend.hpp"
+
+namespace {
+
+using bank::Account;
+using bank::AccountTransaction;
+using bank::BankAudit;
+using ormc::Decimal;
+using ormc_test::StatementLog;
+
+class WriteOnlyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ORMC_TEST_REQUIRE_DATABASE(url, sqlite_file_);
+    db_ = std::make_unique<ormc::Database>(ormc::connect(url));
+    bank::metadata().drop_all(*db_);
+    bank::metadata().create_all(*db_);
+    log_ = std::make_unique<StatementLog>(*db_);
+  }
+  void TearDown() override {
+    log_.reset();
+    if (db_) db_->clear_statement_listeners();
+  }
+
+  static std::shared_ptr<AccountTransaction> tx(const std::string& description, const char* amount) {
+    return AccountTransaction::create({.description = description, .amount = Decimal(amount)});
+  }
+  /// Rows of account_transaction stored for an account: one COUNT(*) outside any Session.
+  std::int64_t stored_transactions(std::int32_t account_id) {
+    auto& engine = db_->engine();
+    auto conn = engine.acquire();
+    std::string sql = "SELECT count(*) FROM account_transaction WHERE account_id = ";
+    engine.dialect().append_placeholder(sql, 1);
+    const ormc::Value params[] = {ormc::Value(std::int64_t{account_id})};
+    auto rows = conn->execute(sql, params);  // not through the log: tests count only the ORM's statements
+    rows->next();
+    return rows->get(0, ormc::Type::BigInteger).as<std::int64_t>();
+  }
+
+  ormc_test::TempSqliteFile sqlite_file_;
+  std::unique_ptr<ormc::Database> db_;
+  std::unique_ptr<StatementLog> log_;
+};
+
+TEST_F(WriteOnlyTest, TransientParentTakesAWholeCollectionAndInsertsItInOneBatch) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "account_01"});
+  account->account_transactions().assign({tx("initial deposit", "500.00"), tx("transfer", "1000.00"),
+                                          tx("withdrawal", "-29.50")});
+  session.add(account);
+  session.commit();
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 2u);
+  EXPECT_EQ(sql[0].rfind("INSERT INTO account (identifier) VALUES", 0), 0u) << sql[0];
+  EXPECT_EQ(sql[1].rfind("INSERT INTO account_transaction (account_id, description, amount) VALUES", 0), 0u) << sql[1];
+  EXPECT_NE(sql[1].find("RETURNING id, timestamp"), std::string::npos) << "eager_defaults: " << sql[1];
+  EXPECT_EQ(log_->entries()[1].params.size(), 9u) << "three rows in one statement";
+  EXPECT_EQ(log_->entries()[1].params[0], ormc::Value(std::int64_t{account->id()})) << "foreign key set from the parent";
+  EXPECT_EQ(stored_transactions(account->id()), 3);
+}
+
+TEST_F(WriteOnlyTest, AddingToAPersistentParentNeverSelectsTheCollection) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "a"});
+  session.add(account);
+  session.commit();
+  log_->clear();
+  std::vector<std::shared_ptr<AccountTransaction>> batch;
+  for (int i = 0; i < 50; ++i) batch.push_back(tx("t" + std::to_string(i), "1.00"));
+  account->account_transactions().add_all(batch);
+  session.commit();
+  EXPECT_EQ(log_->count("SELECT"), 0u);
+  ASSERT_EQ(log_->size(), 1u) << "one multi-row INSERT ... RETURNING, not 50 round trips";
+  for (const auto& t : batch) {
+    EXPECT_EQ(t->account_id(), account->id());
+    EXPECT_GT(t->id(), 0);
+  }
+  EXPECT_EQ(stored_transactions(account->id()), 50);
+}
+
+TEST_F(WriteOnlyTest, WholeAssignmentOfAPersistentParentIsRefused) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "a"});
+  session.add(account);
+  session.commit();
+  try {
+    account->account_transactions().assign({tx("x", "1")});
+    FAIL() << "assign() on a persistent parent must throw";
+  } catch (const ormc::InvalidRequestError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"Account.account_transactions\""), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(WriteOnlyTest, RemoveWithDeleteOrphanDeletesWithTheParentCriterion) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "a"});
+  auto keep = tx("keep", "1");
+  auto drop = tx("drop", "2");
+  account->account_transactions().assign({keep, drop});
+  session.add(account);
+  session.commit();
+  log_->clear();
+  account->account_transactions().remove(drop);
+  session.commit();
+  const auto entries = log_->entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].sql.rfind("DELETE FROM account_transaction WHERE id = ", 0), 0u) << entries[0].sql;
+  EXPECT_NE(entries[0].sql.find("AND account_id = "), std::string::npos) << entries[0].sql;
+  EXPECT_EQ(stored_transactions(account->id()), 1);
+}
+
+TEST_F(WriteOnlyTest, RemovingAnotherParentsChildIsRefused) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto a = Account::create({.identifier = "a"});
+  auto b = Account::create({.identifier = "b"});
+  auto of_b = tx("b's", "1");
+  b->account_transactions().add(of_b);
+  session.add(a);
+  session.add(b);
+  session.commit();
+  // In memory: its loaded foreign key names b.
+  EXPECT_THROW(a->account_transactions().remove(of_b), ormc::InvalidRequestError);
+  // Unknown in memory (expired): the parent criterion makes the flush fail instead of deleting b's row.
+  session.expire(of_b);
+  a->account_transactions().remove(of_b);
+  EXPECT_THROW(session.commit(), ormc::StaleDataError);
+  session.rollback();
+  EXPECT_EQ(stored_transactions(b->id()), 1) << "b's transaction is untouched";
+}
+
+TEST_F(WriteOnlyTest, DeletingTheParentIsOneDeleteAndInSessionChildrenAreMarkedDeleted) {
+  std::int32_t account_id = 0;
+  std::int32_t child_id = 0;
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "a"});
+  auto child = tx("t", "1");
+  account->account_transactions().assign({child, tx("u", "2"), tx("v", "3")});
+  session.add(account);
+  session.commit();
+  account_id = account->id();
+  child_id = child->id();
+  log_->clear();
+  session.remove(account);
+  session.flush();
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u) << "exactly one DELETE; the collection is never loaded";
+  EXPECT_EQ(sql[0].rfind("DELETE FROM account WHERE id = ", 0), 0u) << sql[0];
+  // The database deleted the children (ON DELETE CASCADE); the one in this Session knows it
+  // without any SQL, instead of being left stale as SQLAlchemy leaves it.
+  EXPECT_EQ(ormc::state_of(*child), ormc::ObjectState::Deleted);
+  EXPECT_EQ(log_->size(), 1u);
+  session.commit();
+  EXPECT_EQ(ormc::state_of(*child), ormc::ObjectState::Detached);
+  EXPECT_EQ(stored_transactions(account_id), 0) << "ON DELETE CASCADE removed the rows";
+  EXPECT_EQ(session.get<AccountTransaction>(child_id), nullptr);
+}
+
+TEST_F(WriteOnlyTest, ManyToManyAddsAndRemovesOnlyAssociationRows) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "a"});
+  std::vector<std::shared_ptr<AccountTransaction>> txs{tx("1", "1"), tx("2", "2"), tx("3", "3")};
+  account->account_transactions().add_all(txs);
+  session.add(account);
+  session.commit();
+  log_->clear();
+
+  auto audit = BankAudit::create();
+  session.add(audit);
+  audit->account_transactions().add_all(txs);
+  session.commit();
+  auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 2u);
+  EXPECT_EQ(sql[0].rfind("INSERT INTO audit DEFAULT VALUES", 0), 0u) << sql[0];
+  EXPECT_EQ(sql[1].rfind("INSERT INTO audit_transaction (audit_id, transaction_id) VALUES", 0), 0u) << sql[1];
+  EXPECT_EQ(log_->entries()[1].params.size(), 6u) << "three association rows in one statement";
+
+  log_->clear();
+  audit->account_transactions().remove(txs[1]);
+  session.commit();
+  sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u);
+  EXPECT_EQ(sql[0].rfind("DELETE FROM audit_transaction WHERE ", 0), 0u) << sql[0];
+  EXPECT_EQ(stored_transactions(account->id()), 3) << "the transactions themselves stay";
+}
+
+TEST_F(WriteOnlyTest, DeletingAParentWhoseWriteOnlyCollectionCascadesWithoutPassiveDeletesIsRefusedAtRemove) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto ledger = bank::Ledger::create();
+  session.add(ledger);
+  session.commit();
+  try {
+    session.remove(ledger);
+    FAIL() << "remove() must refuse";
+  } catch (const ormc::InvalidRequestError& e) {
+    EXPECT_NE(std::string(e.what()).find("passive_deletes"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Ledger.entries"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(WriteOnlyTest, DeletingAParentWhoseWriteOnlyCollectionLacksPassiveDeletesIsRefusedAtFlush) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto journal = bank::Journal::create();
+  session.add(journal);
+  session.commit();
+  session.remove(journal);
+  log_->clear();
+  EXPECT_THROW(session.commit(), ormc::InvalidRequestError);
+  EXPECT_EQ(log_->count("DELETE"), 0u) << "nothing was deleted";
+  session.rollback();
+}
+
+}  // namespace
