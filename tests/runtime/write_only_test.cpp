@@ -218,4 +218,121 @@ TEST_F(WriteOnlyTest, DeletingAParentWhoseWriteOnlyCollectionLacksPassiveDeletes
   session.rollback();
 }
 
+TEST_F(WriteOnlyTest, SelectCarriesTheParentCriterionAndTheConfiguredOrder) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto a = Account::create({.identifier = "a"});
+  auto b = Account::create({.identifier = "b"});
+  a->account_transactions().add_all({tx("deposit", "500.00"), tx("debit 1", "-20.00"), tx("debit 2", "-5.00")});
+  b->account_transactions().add(tx("b's debit", "-1.00"));
+  session.add(a);
+  session.add(b);
+  session.commit();
+  log_->clear();
+  auto debits = session.scalars(a->account_transactions().select()
+                                    .where(AccountTransaction::c.amount < Decimal("0"))
+                                    .limit(10)).all();
+  ASSERT_EQ(debits.size(), 2u) << "b's debit is not in a's collection";
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u);
+  EXPECT_NE(sql[0].find("FROM account_transaction WHERE account_transaction.account_id = "), std::string::npos) << sql[0];
+  EXPECT_NE(sql[0].find("ORDER BY account_transaction.timestamp"), std::string::npos) << sql[0];
+  EXPECT_NE(sql[0].find(" LIMIT "), std::string::npos) << sql[0];
+
+  std::size_t streamed = 0;
+  for (auto& t : session.scalars(a->account_transactions().select()).yield_per(2)) streamed += t != nullptr;
+  EXPECT_EQ(streamed, 3u);
+}
+
+TEST_F(WriteOnlyTest, BulkInsertUpdateAndDeleteArePreBoundToTheParent) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto a = Account::create({.identifier = "a"});
+  auto b = Account::create({.identifier = "b"});
+  b->account_transactions().add(tx("b's", "-800.00"));
+  session.add(a);
+  session.add(b);
+  session.commit();
+  log_->clear();
+
+  using AT = AccountTransaction;
+  const auto inserted = session.execute(a->account_transactions()
+                                            .insert()
+                                            .values(AT::c.description = "transaction 1", AT::c.amount = Decimal("47.50"))
+                                            .values(AT::c.description = "transaction 2", AT::c.amount = Decimal("-501.25"))
+                                            .values(AT::c.description = "transaction 3", AT::c.amount = Decimal("-800.00")));
+  EXPECT_EQ(inserted, 3u);
+  auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u) << "one multi-row INSERT";
+  EXPECT_EQ(sql[0].rfind("INSERT INTO account_transaction (account_id, description, amount) VALUES", 0), 0u) << sql[0];
+  session.commit();
+  EXPECT_EQ(stored_transactions(a->id()), 3);
+
+  log_->clear();
+  const auto updated = session.execute(a->account_transactions()
+                                           .update()
+                                           .values(AT::c.amount = AT::c.amount + 200)
+                                           .where(AT::c.amount == Decimal("-800.00")));
+  EXPECT_EQ(updated, 1u) << "only a's row, not b's";
+  sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u);
+  EXPECT_EQ(sql[0].rfind("UPDATE account_transaction SET amount = account_transaction.amount + ", 0), 0u) << sql[0];
+  EXPECT_NE(sql[0].find("WHERE account_transaction.account_id = "), std::string::npos) << sql[0];
+
+  log_->clear();
+  const auto deleted = session.execute(a->account_transactions().delete_().where(
+      AT::c.amount.between(Decimal("0"), Decimal("50"))));
+  EXPECT_EQ(deleted, 1u) << "47.50 only";
+  sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u);
+  EXPECT_EQ(sql[0].rfind("DELETE FROM account_transaction WHERE account_transaction.account_id = ", 0), 0u) << sql[0];
+  session.commit();
+  EXPECT_EQ(stored_transactions(a->id()), 2);
+  EXPECT_EQ(stored_transactions(b->id()), 1);
+}
+
+TEST_F(WriteOnlyTest, ManyToManySelectUpdateAndDeleteGoThroughTheAssociationTable) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "a"});
+  std::vector<std::shared_ptr<AccountTransaction>> txs{tx("1", "1"), tx("2", "2"), tx("3", "3")};
+  account->account_transactions().add_all(txs);
+  session.add(account);
+  auto audit = BankAudit::create();
+  session.add(audit);
+  audit->account_transactions().add_all({txs[0], txs[2]});
+  session.commit();
+  log_->clear();
+
+  auto audited = session.scalars(audit->account_transactions().select()).all();
+  ASSERT_EQ(audited.size(), 2u);
+  auto sql = log_->sql();
+  EXPECT_NE(sql[0].find("FROM account_transaction, audit_transaction WHERE audit_transaction.audit_id = "),
+            std::string::npos) << sql[0];
+  EXPECT_NE(sql[0].find("account_transaction.id = audit_transaction.transaction_id"), std::string::npos) << sql[0];
+
+  using AT = AccountTransaction;
+  log_->clear();
+  const auto updated = session.execute(audit->account_transactions().update().values(AT::c.description = "audited"));
+  EXPECT_EQ(updated, 2u);
+  sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u);
+  EXPECT_NE(sql[0].find(" FROM audit_transaction WHERE "), std::string::npos) << "UPDATE ... FROM: " << sql[0];
+
+  log_->clear();
+  const auto deleted = session.execute(audit->account_transactions().delete_().where(AT::c.amount == Decimal("3")));
+  EXPECT_EQ(deleted, 1u);
+  sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u);
+  if (db_->dialect() == ormc::DialectKind::PostgreSQL)
+    EXPECT_NE(sql[0].find("DELETE FROM account_transaction USING audit_transaction WHERE "), std::string::npos) << sql[0];
+  else
+    EXPECT_NE(sql[0].find("WHERE account_transaction.id IN (SELECT account_transaction.id FROM account_transaction, "
+                          "audit_transaction WHERE "),
+              std::string::npos)
+        << "SQLite has no DELETE ... USING: " << sql[0];
+  session.commit();
+  EXPECT_EQ(stored_transactions(account->id()), 2);
+
+  EXPECT_THROW((void)audit->account_transactions().insert(), ormc::InvalidRequestError)
+      << "a bulk INSERT can't create association rows";
+}
+
 }  // namespace

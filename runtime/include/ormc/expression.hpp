@@ -31,6 +31,7 @@ using ExprPtr = std::shared_ptr<const ExprNode>;
 struct ExprNode {
   enum class Kind : std::uint8_t {
     Column,    ///< entity + column position
+    TableColumn, ///< a column of a table without a class (a many-to-many association table)
     Param,     ///< a bound value: always a placeholder in SQL text, never spliced
     Raw,       ///< fixed SQL text chosen by ormc itself (`count(*)`, `1 != 1`), never user data
     Binary,    ///< args[0] op args[1]; `op` is the SQL operator
@@ -44,6 +45,7 @@ struct ExprNode {
   Kind kind = Kind::Raw;
   std::string_view op{};  ///< operator, function name or raw text (always a string literal)
   const EntityInfo* entity = nullptr;
+  const TableInfo* table = nullptr;  ///< TableColumn
   std::uint16_t column = 0;
   Value value{};
   std::vector<ExprPtr> args{};

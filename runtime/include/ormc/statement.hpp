@@ -37,6 +37,8 @@ struct SelectData {
   bool explicit_order = false;         ///< order_by() was called: the entity's default order is off
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
+  /// Further FROM tables without a class that the criteria use (a collection's association table).
+  std::vector<const TableInfo*> from_tables;
 };
 
 struct AssignmentData {
@@ -47,17 +49,24 @@ struct AssignmentData {
 struct InsertData {
   const EntityInfo* entity = nullptr;
   std::vector<std::vector<AssignmentData>> rows;
+  /// Values every row gets (a collection's insert(): the foreign key to its parent).
+  std::vector<AssignmentData> fixed;
 };
 
 struct UpdateData {
   const EntityInfo* entity = nullptr;
   std::vector<AssignmentData> values;
   std::vector<ExprPtr> where;
+  /// Association tables the criteria use: UPDATE ... FROM where the dialect has it, else
+  /// `WHERE key IN (SELECT key FROM t, secondary WHERE ...)`.
+  std::vector<const TableInfo*> from_tables;
 };
 
 struct DeleteData {
   const EntityInfo* entity = nullptr;
   std::vector<ExprPtr> where;
+  /// As UpdateData::from_tables: DELETE ... USING, or the IN (subquery) form.
+  std::vector<const TableInfo*> from_tables;
 };
 
 template <class X>
@@ -154,6 +163,8 @@ class [[nodiscard]] Select : public detail::SelectClauses<Select<T>> {
  public:
   using entity_type = T;
   Select() { data_.entity = &T::ormc_entity_info(); }
+  /// A statement prepared by the runtime (a collection's select()).
+  explicit Select(detail::SelectData data) : data_(std::move(data)) {}
 
  private:
   friend class detail::SelectClauses<Select<T>>;
@@ -211,6 +222,8 @@ class [[nodiscard]] Insert {
  public:
   using Row = std::vector<Assignment<T>>;
   Insert() { data_.entity = &T::ormc_entity_info(); }
+  /// A statement prepared by the runtime (a collection's insert()).
+  explicit Insert(detail::InsertData data) : data_(std::move(data)) {}
 
   /// Adds one row.
   template <class... A>
@@ -248,6 +261,8 @@ template <class T>
 class [[nodiscard]] Update {
  public:
   Update() { data_.entity = &T::ormc_entity_info(); }
+  /// A statement prepared by the runtime (a collection's update()).
+  explicit Update(detail::UpdateData data) : data_(std::move(data)) {}
 
   /// Adds SET items `T::c.x = value_or_expression`.
   template <class... A>
@@ -278,6 +293,8 @@ template <class T>
 class [[nodiscard]] Delete {
  public:
   Delete() { data_.entity = &T::ormc_entity_info(); }
+  /// A statement prepared by the runtime (a collection's delete_()).
+  explicit Delete(detail::DeleteData data) : data_(std::move(data)) {}
 
   /// Adds WHERE criteria (ANDed). Only T's columns may appear (no DELETE ... USING).
   template <class... C>

@@ -5,7 +5,9 @@
 #include <memory>
 #include <vector>
 
+#include "ormc/detail/collection_query.hpp"
 #include "ormc/detail/relationship_state.hpp"
+#include "ormc/statement.hpp"
 
 namespace ormc {
 
@@ -41,6 +43,23 @@ class WriteOnlyCollection : public detail::RelationshipState {
   /// (one-to-many) or its association row deleted (many-to-many). The statement carries the
   /// parent criterion, so removing a child of another parent fails with ormc::StaleDataError.
   void remove(std::shared_ptr<T> child) { record_remove(std::move(child)); }
+
+  /// SELECT of the collection's rows: the parent criterion (through the association table for
+  /// many-to-many) and the relationship's order_by; refine it with where(), limit(), ... and run it
+  /// with `session.scalars(...)` (`.yield_per(n)` to stream). A pending parent is flushed first.
+  /// @code
+  ///   auto debits = session.scalars(account->account_transactions().select()
+  ///                                     .where(AccountTransaction::c.amount < 0).limit(10)).all();
+  /// @endcode
+  [[nodiscard]] Select<T> select() { return Select<T>(detail::collection_select(*this)); }
+  /// A bulk INSERT whose rows get the foreign key to the parent; add rows with values(...) and run
+  /// it with `session.execute(...)`: one multi-row statement, no objects. One-to-many only.
+  /// @throw ormc::InvalidRequestError for a many-to-many collection.
+  [[nodiscard]] Insert<T> insert() { return Insert<T>(detail::collection_insert(*this)); }
+  /// A bulk UPDATE of the collection's rows (add values(...) and where(...)).
+  [[nodiscard]] Update<T> update() { return Update<T>(detail::collection_update(*this)); }
+  /// A bulk DELETE of the collection's rows (narrow it with where(...)).
+  [[nodiscard]] Delete<T> delete_() { return Delete<T>(detail::collection_delete(*this)); }
 
   /// Replaces the whole collection — only while the parent has no row yet (transient or
   /// pending). @throw ormc::InvalidRequestError naming the collection once the parent is persistent.

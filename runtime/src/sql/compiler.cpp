@@ -29,6 +29,7 @@ constexpr int kAtom = 9;
 int precedence(const ExprNode& n) {
   switch (n.kind) {
     case Kind::Column:
+    case Kind::TableColumn:
     case Kind::Param:
     case Kind::Function: return kAtom;
     // Raw text is either an atom (`count(*)`) or a comparison (`1 != 1`).
@@ -77,6 +78,11 @@ class Writer {
   void bare(const ExprNode& n) {
     switch (n.kind) {
       case Kind::Column: column(*n.entity, n.column); return;
+      case Kind::TableColumn:
+        identifier(n.table->name);
+        text(".");
+        identifier(n.table->columns[n.column].name);
+        return;
       case Kind::Param: param(n.value); return;
       case Kind::Raw: text(n.op); return;
       case Kind::Not:
@@ -246,6 +252,38 @@ void check_single_table(const EntityInfo& target, const std::vector<ExprPtr>& wh
   }
 }
 
+void append_table_list(Writer& w, const std::vector<const TableInfo*>& tables) {
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    if (i > 0) w.text(", ");
+    w.identifier(tables[i]->name);
+  }
+}
+
+/// ` WHERE (t.k1, ...) IN (SELECT t.k1, ... FROM t, extra... WHERE criteria)`: the portable form of
+/// a multi-table UPDATE / DELETE, for dialects without UPDATE ... FROM / DELETE ... USING.
+void append_key_in_subquery(Writer& w, const EntityInfo& entity, const std::vector<const TableInfo*>& tables,
+                            const std::vector<ExprPtr>& where) {
+  const auto& key = entity.primary_key;
+  auto key_list = [&] {
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      if (i > 0) w.text(", ");
+      w.column(entity, key[i]);
+    }
+  };
+  w.text(" WHERE ");
+  if (key.size() > 1) w.text("(");
+  key_list();
+  if (key.size() > 1) w.text(")");
+  w.text(" IN (SELECT ");
+  key_list();
+  w.text(" FROM ");
+  w.identifier(entity.table->name);
+  w.text(", ");
+  append_table_list(w, tables);
+  append_where(w, where);
+  w.text(")");
+}
+
 }  // namespace
 
 CompiledSql compile_select(const Dialect& d, const SelectData& stmt) {
@@ -296,6 +334,10 @@ CompiledSql compile_select(const Dialect& d, const SelectData& stmt) {
     w.identifier(e->table->name);
     present.push_back(e);
   }
+  for (const TableInfo* t : stmt.from_tables) {
+    w.text(", ");
+    w.identifier(t->name);
+  }
 
   append_where(w, stmt.where);
 
@@ -332,6 +374,7 @@ std::size_t insert_row_parameters(const InsertData& stmt) {
     std::size_t n = 0;
     std::vector<const ExprNode*> todo;
     for (const auto& a : row) todo.push_back(a.value.get());
+    for (const auto& a : stmt.fixed) todo.push_back(a.value.get());
     while (!todo.empty()) {
       const ExprNode* node = todo.back();
       todo.pop_back();
@@ -348,6 +391,7 @@ CompiledSql compile_insert(const Dialect& d, const InsertData& stmt, std::size_t
   const TableInfo& table = *stmt.entity->table;
   // The first row fixes the columns and their order; every other row must name the same set.
   std::vector<std::uint16_t> columns;
+  for (const auto& a : stmt.fixed) columns.push_back(a.column);
   for (const auto& a : stmt.rows.front()) {
     if (std::find(columns.begin(), columns.end(), a.column) != columns.end()) {
       throw InvalidRequestError("insert<" + entity_name(*stmt.entity) + ">(): column '" +
@@ -376,12 +420,17 @@ CompiledSql compile_insert(const Dialect& d, const InsertData& stmt, std::size_t
   const std::size_t end = std::min(stmt.rows.size(), first + count);
   for (std::size_t r = first; r < end; ++r) {
     const auto& row = stmt.rows[r];
-    if (row.size() != columns.size()) {
+    if (row.size() + stmt.fixed.size() != columns.size()) {
       throw InvalidRequestError("insert<" + entity_name(*stmt.entity) + ">(): row " + std::to_string(r + 1) +
                                 " names other columns than the first row; every row must set the same columns");
     }
     w.text(r > first ? ", (" : "(");
     for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i < stmt.fixed.size()) {
+        if (i > 0) w.text(", ");
+        w.expr(*stmt.fixed[i].value);
+        continue;
+      }
       const auto it = std::find_if(row.begin(), row.end(), [&](const AssignmentData& a) { return a.column == columns[i]; });
       if (it == row.end()) {
         throw InvalidRequestError("insert<" + entity_name(*stmt.entity) + ">(): row " + std::to_string(r + 1) +
@@ -414,7 +463,15 @@ CompiledSql compile_update(const Dialect& d, const UpdateData& stmt) {
     w.text(" = ");
     w.expr(*stmt.values[i].value);
   }
-  append_where(w, stmt.where);
+  if (!stmt.from_tables.empty() && d.supports_update_from()) {
+    w.text(" FROM ");
+    append_table_list(w, stmt.from_tables);
+    append_where(w, stmt.where);
+  } else if (!stmt.from_tables.empty()) {
+    append_key_in_subquery(w, *stmt.entity, stmt.from_tables, stmt.where);
+  } else {
+    append_where(w, stmt.where);
+  }
   return out;
 }
 
@@ -424,7 +481,15 @@ CompiledSql compile_delete(const Dialect& d, const DeleteData& stmt) {
   Writer w(d, out);
   w.text("DELETE FROM ");
   w.identifier(stmt.entity->table->name);
-  append_where(w, stmt.where);
+  if (!stmt.from_tables.empty() && d.supports_delete_using()) {
+    w.text(" USING ");
+    append_table_list(w, stmt.from_tables);
+    append_where(w, stmt.where);
+  } else if (!stmt.from_tables.empty()) {
+    append_key_in_subquery(w, *stmt.entity, stmt.from_tables, stmt.where);
+  } else {
+    append_where(w, stmt.where);
+  }
   return out;
 }
 

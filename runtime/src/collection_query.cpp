@@ -1,0 +1,121 @@
+// Statements pre-bound to a collection's parent: SELECT / UPDATE / DELETE / INSERT with the parent criterion.
+#include "ormc/detail/collection_query.hpp"
+
+#include <string>
+
+#include "object_access.hpp"
+#include "ormc/errors.hpp"
+#include "session/session_core.hpp"
+
+namespace ormc::detail {
+namespace {
+
+std::uint16_t column_of(const TableInfo& table, std::string_view name) {
+  const int i = table.column_index(name);
+  if (i < 0)
+    throw InvalidRequestError("relationship metadata names column '" + std::string(name) + "' which table '" +
+                              std::string(table.name) + "' does not have");
+  return static_cast<std::uint16_t>(i);
+}
+
+ExprPtr param(Value v) { return make_node({.kind = ExprNode::Kind::Param, .value = std::move(v)}); }
+
+/// The parent's value of its own join column, with its row known (a pending parent is flushed).
+Value owner_value(RelationshipState& state, std::string_view column) {
+  Object& owner = state.owner();
+  InstanceState& s = ObjectAccess::state(owner);
+  if (s.status == Status::Pending && s.session) s.session->autoflush();
+  if (s.status != Status::Persistent && s.status != Status::Detached)
+    throw InvalidRequestError("Collection \"" + state.describe() + "\" can't be queried: its parent has no row yet (" +
+                              (s.status == Status::Pending ? "flush the Session first" : "add it to a Session first") +
+                              ")");
+  if (s.expired && s.session) s.session->load_expired(owner);
+  return ObjectAccess::get(owner, column_of(*owner.ormc_entity().table, column));
+}
+
+struct Criterion {
+  std::vector<ExprPtr> where;
+  std::vector<const TableInfo*> from_tables;
+};
+
+Criterion parent_criterion(RelationshipState& state) {
+  const RelationshipInfo& rel = state.info();
+  const EntityInfo& target = rel.target();
+  Criterion c;
+  if (rel.kind == RelationshipKind::ManyToMany) {
+    // parent.key = secondary.parent_fk AND target.key = secondary.target_fk
+    const TableInfo& secondary = *rel.secondary;
+    for (const JoinPair& p : rel.primaryjoin) {
+      auto col = make_node({.kind = ExprNode::Kind::TableColumn, .table = &secondary,
+                            .column = column_of(secondary, p.remote_column)});
+      c.where.push_back(binary("=", col, param(owner_value(state, p.local_column))));
+    }
+    for (const JoinPair& p : rel.secondaryjoin) {
+      auto sec = make_node({.kind = ExprNode::Kind::TableColumn, .table = &secondary,
+                            .column = column_of(secondary, p.local_column)});
+      auto tgt = make_node({.kind = ExprNode::Kind::Column, .entity = &target,
+                            .column = column_of(*target.table, p.remote_column)});
+      c.where.push_back(binary("=", tgt, sec));
+    }
+    c.from_tables.push_back(&secondary);
+    return c;
+  }
+  if (rel.kind != RelationshipKind::OneToMany)
+    throw InvalidRequestError("\"" + state.describe() + "\" is not a collection");
+  for (const JoinPair& p : rel.primaryjoin) {
+    auto col = make_node({.kind = ExprNode::Kind::Column, .entity = &target, .column = column_of(*target.table, p.remote_column)});
+    c.where.push_back(binary("=", col, param(owner_value(state, p.local_column))));
+  }
+  return c;
+}
+
+}  // namespace
+
+SelectData collection_select(RelationshipState& state) {
+  const RelationshipInfo& rel = state.info();
+  const EntityInfo& target = rel.target();
+  Criterion c = parent_criterion(state);
+  SelectData data;
+  data.entity = &target;
+  data.where = std::move(c.where);
+  data.from_tables = std::move(c.from_tables);
+  for (const OrderTerm& t : rel.order_by) {
+    auto col = make_node({.kind = ExprNode::Kind::Column, .entity = &target, .column = t.column});
+    data.order_by.push_back(OrderBy{col, t.descending ? SortOrder::Descending : SortOrder::Default});
+  }
+  data.explicit_order = !rel.order_by.empty();
+  return data;
+}
+
+UpdateData collection_update(RelationshipState& state) {
+  Criterion c = parent_criterion(state);
+  UpdateData data;
+  data.entity = &state.info().target();
+  data.where = std::move(c.where);
+  data.from_tables = std::move(c.from_tables);
+  return data;
+}
+
+DeleteData collection_delete(RelationshipState& state) {
+  Criterion c = parent_criterion(state);
+  DeleteData data;
+  data.entity = &state.info().target();
+  data.where = std::move(c.where);
+  data.from_tables = std::move(c.from_tables);
+  return data;
+}
+
+InsertData collection_insert(RelationshipState& state) {
+  const RelationshipInfo& rel = state.info();
+  if (rel.kind != RelationshipKind::OneToMany)
+    throw InvalidRequestError("Collection \"" + state.describe() +
+                              "\" is many-to-many: insert() can't set an association row. Insert the rows with "
+                              "ormc::insert<T>() (or add them to a Session), then add_all() them to the collection");
+  InsertData data;
+  data.entity = &rel.target();
+  for (const JoinPair& p : rel.primaryjoin)
+    data.fixed.push_back({column_of(*rel.target().table, p.remote_column), param(owner_value(state, p.local_column))});
+  return data;
+}
+
+}  // namespace ormc::detail
