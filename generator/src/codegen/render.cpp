@@ -87,17 +87,34 @@ std::vector<OutputFile> render(const model::Schema& schema, const TemplateSource
   // DDL views only when asked for: planning and spelling every table is not free on big schemas.
   if (options.ddl_postgresql) view.set("ddl_postgresql", ddl_view(schema, model::SqlDialect::PostgreSQL));
   if (options.ddl_sqlite) view.set("ddl_sqlite", ddl_view(schema, model::SqlDialect::SQLite));
-  // Partials are looked up by name at render time, so overrides of partials work too.
+  // Partials are inlined into the templates that use them before parsing: kainjow re-parses a
+  // partial's text at every use (once per entity), which made rendering quadratic-looking on big
+  // schemas. Overrides of partials still apply: they are read from the same template source.
+  std::vector<std::pair<std::string, std::string>> partials;
   for (const auto& spec : registry()) {
     if (spec.condition != Condition::Partial) continue;
-    const std::string text = normalize_standalone_tags(templates.text(spec.name));
-    view.set(std::string(spec.name), mu::partial([text] { return text; }));
+    partials.emplace_back("{{> " + std::string(spec.name) + "}}", normalize_standalone_tags(templates.text(spec.name)));
   }
+  auto inline_partials = [&](std::string text) {
+    // Partials may use other partials: repeat until none is left (bounded: the registry is finite
+    // and has no cycles; a cyclic override is cut off rather than looping).
+    for (std::size_t round = 0; round < partials.size() + 1; ++round) {
+      bool changed = false;
+      for (const auto& [tag, body] : partials) {
+        for (auto pos = text.find(tag); pos != std::string::npos; pos = text.find(tag, pos + body.size())) {
+          text.replace(pos, tag.size(), body);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    return text;
+  };
 
   std::vector<OutputFile> outputs;
   for (const auto& spec : registry()) {
     if (!wanted(spec.condition, options)) continue;
-    mu::mustache tmpl(normalize_standalone_tags(templates.text(spec.name)));
+    mu::mustache tmpl(inline_partials(normalize_standalone_tags(templates.text(spec.name))));
     if (!tmpl.is_valid())
       throw TemplateError("template '" + std::string(spec.name) + "': " + tmpl.error_message());
     // Generated C++ must not be HTML-escaped.
