@@ -4,19 +4,12 @@
 #include <string>
 
 #include "object_access.hpp"
+#include "join_columns.hpp"
 #include "ormc/errors.hpp"
 #include "session/session_core.hpp"
 
 namespace ormc::detail {
 namespace {
-
-std::uint16_t column_of(const TableInfo& table, std::string_view name) {
-  const int i = table.column_index(name);
-  if (i < 0)
-    throw InvalidRequestError("relationship metadata names column '" + std::string(name) + "' which table '" +
-                              std::string(table.name) + "' does not have");
-  return static_cast<std::uint16_t>(i);
-}
 
 ExprPtr param(Value v) { return make_node({.kind = ExprNode::Kind::Param, .value = std::move(v)}); }
 
@@ -25,7 +18,9 @@ Value owner_value(RelationshipState& state, std::string_view column) {
   Object& owner = state.owner();
   InstanceState& s = ObjectAccess::state(owner);
   if (s.status == Status::Pending && s.session) s.session->autoflush();
-  if (s.status != Status::Persistent && s.status != Status::Detached)
+  // A deleted parent still has its key: after its DELETE is flushed, a dynamic collection's
+  // count() shows what the database's ON DELETE left (nothing, with CASCADE).
+  if (s.status != Status::Persistent && s.status != Status::Detached && s.status != Status::Deleted)
     throw InvalidRequestError("Collection \"" + state.describe() + "\" can't be queried: its parent has no row yet (" +
                               (s.status == Status::Pending ? "flush the Session first" : "add it to a Session first") +
                               ")");
@@ -87,23 +82,21 @@ SelectData collection_select(RelationshipState& state) {
   return data;
 }
 
-UpdateData collection_update(RelationshipState& state) {
+namespace {
+/// UPDATE / DELETE data restricted to the relationship's rows.
+template <class Data>
+Data restricted_to_collection(RelationshipState& state) {
   Criterion c = parent_criterion(state);
-  UpdateData data;
+  Data data;
   data.entity = &state.info().target();
   data.where = std::move(c.where);
   data.from_tables = std::move(c.from_tables);
   return data;
 }
+}  // namespace
 
-DeleteData collection_delete(RelationshipState& state) {
-  Criterion c = parent_criterion(state);
-  DeleteData data;
-  data.entity = &state.info().target();
-  data.where = std::move(c.where);
-  data.from_tables = std::move(c.from_tables);
-  return data;
-}
+UpdateData collection_update(RelationshipState& state) { return restricted_to_collection<UpdateData>(state); }
+DeleteData collection_delete(RelationshipState& state) { return restricted_to_collection<DeleteData>(state); }
 
 InsertData collection_insert(RelationshipState& state) {
   const RelationshipInfo& rel = state.info();

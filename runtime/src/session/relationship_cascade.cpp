@@ -3,30 +3,13 @@
 #include <string>
 
 #include "connection.hpp"
+#include "join_columns.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
 #include "session/crud_sql.hpp"
 #include "session/session_core.hpp"
 
 namespace ormc::detail {
-namespace {
-
-/// Positions in `table` of the named join columns (metadata built by ormc always resolves).
-std::vector<std::uint16_t> join_columns(const TableInfo& table, std::span<const JoinPair> pairs, bool remote) {
-  std::vector<std::uint16_t> out;
-  for (const JoinPair& p : pairs) {
-    const int i = table.column_index(remote ? p.remote_column : p.local_column);
-    if (i < 0)
-      throw InvalidRequestError("relationship metadata names column '" +
-                                std::string(remote ? p.remote_column : p.local_column) + "' which table '" +
-                                std::string(table.name) + "' does not have");
-    out.push_back(static_cast<std::uint16_t>(i));
-  }
-  return out;
-}
-
-}  // namespace
-
 void SessionCore::register_relationship(RelationshipState& state) {
   if (state.registered) return;
   state.registered = true;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "connection.hpp"
+#include "join_columns.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
 #include "session/crud_sql.hpp"
@@ -15,14 +16,6 @@ namespace {
 
 /// Rows per association INSERT / DELETE statement.
 constexpr std::size_t kMaxRowsPerStatement = 1000;
-
-std::uint16_t column_of(const TableInfo& table, std::string_view name) {
-  const int i = table.column_index(name);
-  if (i < 0)
-    throw InvalidRequestError("relationship metadata names column '" + std::string(name) + "' which table '" +
-                              std::string(table.name) + "' does not have");
-  return static_cast<std::uint16_t>(i);
-}
 
 std::string entity_name(const Object& o) { return std::string(o.ormc_entity().name); }
 
