@@ -44,11 +44,14 @@ void RelationshipState::notify_session() {
 
 void RelationshipState::record_add(std::shared_ptr<Object> child) {
   check_child(child, "add");
-  if (auto it = find_ptr(removed_, child.get()); it != removed_.end()) {
-    removed_.erase(it);  // removed and added back before a flush: nothing to write
-    return;
+  if (!removed_.empty()) {
+    if (auto it = find_ptr(removed_, child.get()); it != removed_.end()) {
+      removed_.erase(it);  // removed and added back before a flush: nothing to write
+      return;
+    }
   }
-  if (find_ptr(added_, child.get()) != added_.end()) return;
+  // Adding the same child twice is harmless and de-duplicated at flush: searching the pending
+  // list here would make add_all() of N children O(N^2).
   added_.push_back(std::move(child));
   notify_session();
 }
@@ -86,8 +89,7 @@ void RelationshipState::record_remove(std::shared_ptr<Object> child) {
                                   describe() + "\" (its foreign key names another parent); it can't be removed from it");
     }
   }
-  if (find_ptr(removed_, child.get()) != removed_.end()) return;
-  removed_.push_back(std::move(child));
+  removed_.push_back(std::move(child));  // duplicates are dropped at flush, as for adds
   notify_session();
 }
 

@@ -87,6 +87,21 @@ TEST_F(WriteOnlyTest, AddingToAPersistentParentNeverSelectsTheCollection) {
   EXPECT_EQ(stored_transactions(account->id()), 50);
 }
 
+TEST_F(WriteOnlyTest, AChildAddedTwiceIsWrittenOnce) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "a"});
+  session.add(account);
+  session.commit();
+  auto t = tx("twice", "1");
+  account->account_transactions().add(t);
+  account->account_transactions().add(t);
+  log_->clear();
+  session.commit();
+  ASSERT_EQ(log_->size(), 1u);
+  EXPECT_EQ(log_->entries()[0].params.size(), 3u) << "one row";
+  EXPECT_EQ(stored_transactions(account->id()), 1);
+}
+
 TEST_F(WriteOnlyTest, WholeAssignmentOfAPersistentParentIsRefused) {
   ormc::Session session(*db_, {.expire_on_commit = false});
   auto account = Account::create({.identifier = "a"});

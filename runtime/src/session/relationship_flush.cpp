@@ -2,6 +2,7 @@
 // DELETE, always with the parent criterion), association rows, and passive-delete bookkeeping.
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 
 #include "connection.hpp"
 #include "join_columns.hpp"
@@ -64,7 +65,11 @@ void UnitOfWork::plan_relationships() {
     if (ObjectAccess::state(*owner).status == Status::Deleted) continue;  // its rows go with it
     const bool many_to_many = rel.kind == RelationshipKind::ManyToMany;
     if (rel.kind != RelationshipKind::OneToMany && !many_to_many) continue;
+    // A child added (or removed) twice before the flush is written once.
+    std::unordered_set<const Object*> seen;
+    seen.reserve(state.added().size() + state.removed().size());
     for (const auto& child : state.added()) {
+      if (!seen.insert(child.get()).second) continue;
       if (!in_session(*child, session_))
         throw InvalidRequestError("Object '" + entity_name(*child) + "' was added to collection \"" +
                                   describe(*owner, rel) +
@@ -72,7 +77,9 @@ void UnitOfWork::plan_relationships() {
       if (many_to_many) association_inserts_.push_back({owner, child.get(), &rel});
       else work_for(child->ormc_entity().table).foreign_key_syncs.push_back({owner, child.get(), &rel});
     }
+    seen.clear();
     for (const auto& child : state.removed()) {
+      if (!seen.insert(child.get()).second) continue;
       const Status cs = ObjectAccess::state(*child).status;
       if (many_to_many) {
         association_deletes_.push_back({owner, child.get(), &rel});
