@@ -24,8 +24,16 @@ Value owner_value(RelationshipState& state, std::string_view column) {
     throw InvalidRequestError("Collection \"" + state.describe() + "\" can't be queried: its parent has no row yet (" +
                               (s.status == Status::Pending ? "flush the Session first" : "add it to a Session first") +
                               ")");
+  const std::uint16_t position = column_of(*owner.ormc_entity().table, column);
+  // An expired parent's primary key is its identity: the parent criterion doesn't need its row
+  // reloaded (SQLAlchemy's with_parent takes the key from the identity too).
+  if (s.expired && s.identity) {
+    const auto& primary_key = owner.ormc_entity().primary_key;
+    for (std::size_t i = 0; i < primary_key.size() && i < s.identity->key.size(); ++i)
+      if (primary_key[i] == position) return s.identity->key[i];
+  }
   if (s.expired && s.session) s.session->load_expired(owner);
-  return ObjectAccess::get(owner, column_of(*owner.ormc_entity().table, column));
+  return ObjectAccess::get(owner, position);
 }
 
 struct Criterion {

@@ -314,20 +314,27 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
     mu::data rv = relationship_view(schema, e, r, i);
     // Collections whose runtime type exists get a member and an accessor; the others carry
     // metadata only until their loader strategy is implemented.
-    const bool write_only = r.lazy == LoaderStrategy::WriteOnly &&
-                            (r.kind == RelationshipKind::OneToMany || r.kind == RelationshipKind::ManyToMany);
-    rv.set("state_accessor", write_only);
+    const bool is_collection = r.kind == RelationshipKind::OneToMany || r.kind == RelationshipKind::ManyToMany;
+    const bool write_only = is_collection && r.lazy == LoaderStrategy::WriteOnly;
+    const bool dynamic = is_collection && r.lazy == LoaderStrategy::Dynamic;
+    rv.set("state_accessor", write_only || dynamic);
     rv.set("state_member", a.member);
-    if (write_only) {
+    if (write_only || dynamic) {
       mu::data cv;
       cv.set("name", r.name);
       cv.set("getter", a.getter);
       cv.set("member", a.member);
       cv.set("index", std::to_string(i));
       const std::string target = names::qualified_class(owner_schema(schema, *r.target), *r.target);
-      cv.set("type", "::ormc::WriteOnlyCollection<" + target + ">");
-      cv.set("doc", std::string(r.kind == RelationshipKind::ManyToMany ? "many-to-many" : "one-to-many") +
-                        " write-only collection of " + r.target->name + " (never loaded; query it with select())");
+      const std::string kind = r.kind == RelationshipKind::ManyToMany ? "many-to-many" : "one-to-many";
+      if (write_only) {
+        cv.set("type", "::ormc::WriteOnlyCollection<" + target + ">");
+        cv.set("doc", kind + " write-only collection of " + r.target->name + " (never loaded; query it with select())");
+      } else {
+        cv.set("type", "::ormc::DynamicCollection<" + target + ">");
+        cv.set("doc", kind + " dynamic collection of " + r.target->name +
+                          " (a query pre-filtered by this object: filter(), count(), slice(), append(), ...)");
+      }
       collections.push_back(cv);
     }
     rels.push_back(rv);

@@ -48,7 +48,9 @@ void UnitOfWork::plan_relationships() {
                                   "on the relationship (with ondelete on the foreign key) so the database does it");
       // Dynamic collections without passive_deletes are loaded and their children detached
       // (the delete cascade, when configured, already removed them at Session::remove()).
-      if (rel.lazy == LoaderStrategy::Dynamic && rel.kind == RelationshipKind::OneToMany) {
+      // With a delete cascade, Session::remove() already loaded and deleted them: load once.
+      if (rel.lazy == LoaderStrategy::Dynamic && rel.kind == RelationshipKind::OneToMany &&
+          !(rel.cascade & CascadeDelete)) {
         for (auto& child : session_.load_children(*parent, rel)) {
           if (ObjectAccess::state(*child).status != Status::Persistent) continue;
           work_for(child->ormc_entity().table).null_outs.push_back({parent.get(), child.get(), &rel});

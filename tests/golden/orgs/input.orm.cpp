@@ -15,6 +15,7 @@ struct ormc_access_Organization {
   static void set_name(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.name = ::ormc::from_value<std::string>(std::move(v));
   }
+  static ::ormc::detail::RelationshipState* state_members(::ormc::Object& o) { return &self(o).ormc_rel_members_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Organization>(Organization::ormc_tag{}); }
 };
 
@@ -89,6 +90,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Organization[] = {
         .collection = ::ormc::CollectionClass::List,
         .primaryjoin = ormc_rel_Organization_0_primaryjoin,
         .secondaryjoin = {},
+        .state = &ormc_access_Organization::state_members,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Organization{

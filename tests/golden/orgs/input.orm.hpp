@@ -71,6 +71,8 @@ class Organization final : public ::ormc::Object {
     ormc_row_.name = std::move(value);
     ormc_modified(1);
   }
+  /// Relationship `members`: one-to-many dynamic collection of Member (a query pre-filtered by this object: filter(), count(), slice(), append(), ...)
+  [[nodiscard]] ::ormc::DynamicCollection<::orgs::Member>& members() noexcept { return ormc_rel_members_; }
  private:
   friend struct ormc_access_Organization;
   struct Row {
@@ -78,6 +80,7 @@ class Organization final : public ::ormc::Object {
     std::string name{};
   };
   Row ormc_row_;
+  ::ormc::DynamicCollection<::orgs::Member> ormc_rel_members_{*this, 0};
 };
 
 /// Entity `Member`, mapped to table `members`. Always held by std::shared_ptr.

@@ -1,0 +1,74 @@
+# Runs the organization_members sample on one backend and checks every step's output and statements.
+# -DSAMPLE=<executable> -DBACKEND=sqlite|postgresql (PostgreSQL: the URL is $ENV{ORMC_TEST_POSTGRESQL_URL}).
+set(args)
+if(BACKEND STREQUAL "postgresql")
+  if("$ENV{ORMC_TEST_POSTGRESQL_URL}" STREQUAL "")
+    # As the runtime tests: skipped on a developer machine, a failure under CI.
+    if(DEFINED ENV{CI})
+      message(FATAL_ERROR "ORMC_TEST_POSTGRESQL_URL is not set: PostgreSQL tests must run in CI")
+    endif()
+    # CTest's SKIP_REGULAR_EXPRESSION turns this line into a skip (cmake_language(EXIT) needs CMake 3.29).
+    message("ORMC_TEST_POSTGRESQL_URL is not set: skipped")
+    return()
+  endif()
+  set(args "$ENV{ORMC_TEST_POSTGRESQL_URL}")
+endif()
+
+execute_process(COMMAND ${SAMPLE} ${args} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE status)
+message("${out}")
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "the sample exited with ${status}: ${err}")
+endif()
+
+# The text of step N: from its "== N." heading to the next heading.
+function(step_text number var)
+  string(REGEX MATCH "\n== ${number}\\. [^\n]*\n(([^=\n][^\n]*)?\n)*" text "${out}")
+  if(text STREQUAL "")
+    message(FATAL_ERROR "step ${number} is missing from the output")
+  endif()
+  set(${var} "${text}" PARENT_SCOPE)
+endfunction()
+
+function(expect number regex)
+  step_text(${number} text)
+  if(NOT text MATCHES "${regex}")
+    message(FATAL_ERROR "step ${number}: expected /${regex}/ in:\n${text}")
+  endif()
+endfunction()
+
+function(expect_not number regex)
+  step_text(${number} text)
+  if(text MATCHES "${regex}")
+    message(FATAL_ERROR "step ${number}: did not expect /${regex}/ in:\n${text}")
+  endif()
+endfunction()
+
+# 1. flush one: the org, then its 3 members in one multi-row INSERT.
+expect(1 "SQL: INSERT INTO organizations \\(org_name\\) VALUES")
+expect(1 "SQL: INSERT INTO members \\(member_name, org_id\\) VALUES \\([^)]*\\), \\([^)]*\\), \\([^)]*\\)")
+expect(1 "-- 2 statements: 1 INSERT INTO members, 1 INSERT INTO organizations\n")
+# 2. the filtered subset: one SELECT of members with the parent criterion, LIKE and LIMIT.
+expect(2 "SQL: SELECT [^\n]*FROM members WHERE members.org_id = [^\n]* AND members.member_name LIKE [^\n]* LIMIT ")
+expect(2 "name='member two'")
+expect(2 "name='member three'")
+expect_not(2 "name='member one'")
+expect(2 "-- 2 statements: 2 SELECT\n")
+# 3. count(*) and a LIMIT/OFFSET page, never a load of the collection.
+expect(3 "SQL: SELECT count\\(\\*\\) FROM members WHERE members.org_id = ")
+expect(3 "count\\(\\) = 3\n")
+expect(3 "SQL: SELECT [^\n]*FROM members WHERE members.org_id = [^\n]*ORDER BY members.member_id LIMIT [^\n]* OFFSET ")
+expect(3 "slice\\(1, 3\\): [^\n]*name='member two'")
+expect(3 "slice\\(1, 3\\): [^\n]*name='member three'")
+# 4. flush two: one INSERT of the 3 new members; the only SELECT is the org's own.
+expect(4 "SQL: INSERT INTO members \\(member_name, org_id\\) VALUES \\([^)]*\\), \\([^)]*\\), \\([^)]*\\)")
+expect(4 "the flush sent 1 statement\\(s\\)")
+expect(4 "-- 2 statements: 1 INSERT INTO members, 1 SELECT\n")
+expect_not(4 "SQL: SELECT [^\n]*FROM members")
+# 5. flush three: one DELETE of the org; the members are neither loaded nor deleted one by one.
+expect(5 "SQL: DELETE FROM organizations WHERE org_id = ")
+expect(5 "the flush sent 1 statement\\(s\\)")
+expect(5 "-- 2 statements: 1 DELETE FROM organizations, 1 SELECT\n")
+expect_not(5 "SQL: (SELECT [^\n]*FROM members|DELETE FROM members|UPDATE)")
+# 6. the database's ON DELETE CASCADE left no members.
+expect(6 "SQL: SELECT count\\(\\*\\) FROM members WHERE members.org_id = ")
+expect(6 "members left: 0\n")
