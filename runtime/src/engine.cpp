@@ -139,6 +139,22 @@ void Engine::execute_script(Connection& conn, const std::string& sql) {
   conn.execute_script(sql);
 }
 
+// The logged text is the one the connection runs (it quotes the name the same way).
+void Engine::savepoint(Connection& conn, const std::string& name) {
+  notify("SAVEPOINT \"" + name + '"', {});
+  conn.savepoint(name);
+}
+
+void Engine::release_savepoint(Connection& conn, const std::string& name) {
+  notify("RELEASE SAVEPOINT \"" + name + '"', {});
+  conn.release_savepoint(name);
+}
+
+void Engine::rollback_to_savepoint(Connection& conn, const std::string& name) {
+  notify("ROLLBACK TO SAVEPOINT \"" + name + '"', {});
+  conn.rollback_to_savepoint(name);
+}
+
 void Engine::add_listener(std::function<void(const StatementEvent&)> listener) {
   std::lock_guard lock(listeners_mutex_);
   listeners_.push_back(std::move(listener));

@@ -54,6 +54,11 @@ class Engine {
   std::unique_ptr<Rows> execute(Connection& conn, const std::string& sql, std::span<const Value> params);
   /// Logs and runs parameterless SQL text.
   void execute_script(Connection& conn, const std::string& sql);
+  /// Logs and runs SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO SAVEPOINT `name` on `conn`: savepoints
+  /// appear in the statement log (as SQLAlchemy's echo shows them), unlike BEGIN and COMMIT.
+  void savepoint(Connection& conn, const std::string& name);
+  void release_savepoint(Connection& conn, const std::string& name);
+  void rollback_to_savepoint(Connection& conn, const std::string& name);
 
   void add_listener(std::function<void(const StatementEvent&)> listener);
   void clear_listeners();

@@ -37,6 +37,15 @@ const Row kRows[] = {
     {"update", DialectKind::PostgreSQL,
      [](const auto& d) { return ormc::detail::update_sql(d, kUser, kNameGroup, kKey); },
      R"(UPDATE "user" SET name = $1, "group" = $2 WHERE id = $3)"},
+    // Batched UPDATE: key first in each VALUES tuple; PostgreSQL casts (serial is cast as integer).
+    {"update 2 rows", DialectKind::PostgreSQL,
+     [](const auto& d) { return ormc::detail::update_from_values_sql(d, kUser, kNameGroup, kKey, 2); },
+     R"(UPDATE "user" SET name = v.name, "group" = v."group" FROM (VALUES ($1::integer, $2::text, $3::text), )"
+     R"(($4::integer, $5::text, $6::text)) AS v(id, name, "group") WHERE "user".id = v.id)"},
+    {"update 2 rows", DialectKind::SQLite,
+     [](const auto& d) { return ormc::detail::update_from_values_sql(d, kUser, kNameGroup, kKey, 2); },
+     R"(UPDATE "user" SET name = v.column2, "group" = v.column3 FROM (VALUES (?1, ?2, ?3), (?4, ?5, ?6)) AS v )"
+     R"(WHERE "user".id = v.column1)"},
     {"delete 3", DialectKind::PostgreSQL, [](const auto& d) { return ormc::detail::delete_sql(d, kUser, kKey, 3); },
      R"(DELETE FROM "user" WHERE id IN ($1, $2, $3))"},
     {"delete 1", DialectKind::SQLite, [](const auto& d) { return ormc::detail::delete_sql(d, kUser, kKey, 1); },

@@ -28,6 +28,55 @@ struct SessionOptions {
   bool expire_on_commit = true;
 };
 
+/// A SAVEPOINT begun by Session::begin_nested(): commit() releases it, rollback() rolls back to it.
+/// When neither was called, the destructor rolls back (so a scope left by an exception undoes its
+/// work). The outer transaction is untouched either way. Must not outlive its Session's use; a
+/// handle whose savepoint the Session already ended (commit(), rollback(), an enclosing savepoint
+/// ended) is inactive.
+///
+/// @code
+///   for (auto& record : records) {
+///     auto nested = session.begin_nested();    // flush, then SAVEPOINT
+///     try {
+///       session.add(record);
+///       nested.commit();                        // flush, then RELEASE SAVEPOINT
+///     } catch (const ormc::IntegrityError&) {
+///       nested.rollback();                      // ROLLBACK TO SAVEPOINT: record is transient again
+///     }
+///   }
+///   session.commit();                           // the records that did not clash
+/// @endcode
+class [[nodiscard]] NestedTransaction {
+ public:
+  NestedTransaction(NestedTransaction&& other) noexcept;
+  NestedTransaction& operator=(NestedTransaction&& other) noexcept;
+  NestedTransaction(const NestedTransaction&) = delete;
+  NestedTransaction& operator=(const NestedTransaction&) = delete;
+  /// Rolls back to the savepoint when still active (errors are swallowed: destructors can't throw).
+  ~NestedTransaction();
+
+  /// Flushes, then RELEASE SAVEPOINT (savepoints begun inside this one are released with it).
+  /// @throw ormc::InvalidRequestError when inactive, or when a failed flush needs rollback() first
+  /// @throw the flush's errors (the Session then needs rollback() of this or an outer transaction)
+  void commit();
+  /// ROLLBACK TO SAVEPOINT: objects added inside become transient again, objects deleted inside
+  /// are persistent again, objects changed inside are expired (reloaded on next access). No-op
+  /// when inactive. @throw ormc::DatabaseError, ormc::ConnectionError from the database
+  void rollback();
+  /// Neither committed nor rolled back, by this handle or by the Session.
+  [[nodiscard]] bool is_active() const noexcept;
+
+ private:
+  friend class Session;
+  NestedTransaction(detail::SessionCore* core, std::weak_ptr<void> alive, std::uint64_t id)
+      : core_(core), alive_(std::move(alive)), id_(id) {}
+  [[nodiscard]] detail::SessionCore* live_core() const noexcept;
+
+  detail::SessionCore* core_ = nullptr;
+  std::weak_ptr<void> alive_;  ///< expires with the Session: a late handle then does nothing
+  std::uint64_t id_ = 0;
+};
+
 /// A unit of work on one Database. Within a Session one row is one object (identity map).
 /// A Session is used by one thread at a time. Transactions begin automatically on first use.
 ///
@@ -80,6 +129,24 @@ class Session {
   void rollback();
   /// Rolls back and releases every object (they become detached).
   void close();
+
+  /// Flushes, then begins a SAVEPOINT inside the transaction (beginning the transaction when none is
+  /// open), as SQLAlchemy's session.begin_nested(). Nesting several deep works.
+  /// @throw ormc::InvalidRequestError when a failed flush needs rollback() first; the flush's errors
+  [[nodiscard]] NestedTransaction begin_nested();
+
+  /// The Session's instance of `object`'s row, with `object`'s loaded column values copied onto it
+  /// (changed values mark it dirty), as SQLAlchemy's session.merge(): from the identity map, else
+  /// loaded with get(); when `object` has no primary key value or its row does not exist, a new
+  /// pending copy is added and returned. `object` itself is not attached. Relationships are not
+  /// merged. Returns `object` itself when it already belongs to this Session.
+  /// @throw ormc::InvalidRequestError for a null object or one whose row is marked deleted here
+  template <class T>
+  [[nodiscard]] std::shared_ptr<T> merge(const std::shared_ptr<T>& object) {
+    return std::static_pointer_cast<T>(merge_object(object));
+  }
+  /// merge() for code that has only an Object.
+  [[nodiscard]] std::shared_ptr<Object> merge_object(const std::shared_ptr<Object>& object);
 
   /// Reloads the object's columns from its row now. @throw ormc::ObjectDeletedError when gone.
   void refresh(const std::shared_ptr<Object>& object);
@@ -140,6 +207,9 @@ class Session {
   }
 
   [[nodiscard]] bool is_modified(const std::shared_ptr<Object>& object) const;
+  /// Entries in the identity map: objects of this Session that are still alive (clean objects
+  /// nobody references are freed and leave the map). For tests and diagnostics.
+  [[nodiscard]] std::size_t identity_map_size() const noexcept;
   [[nodiscard]] const Database& database() const noexcept;
   [[nodiscard]] detail::SessionCore& core() noexcept { return *core_; }
 

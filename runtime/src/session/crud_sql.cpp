@@ -1,6 +1,9 @@
 // Builds the unit of work's row statements; every value is a placeholder, never spliced text.
 #include "session/crud_sql.hpp"
 
+#include <string>
+#include <vector>
+
 namespace ormc::detail {
 namespace {
 
@@ -78,6 +81,72 @@ std::string update_sql(const Dialect& d, const TableInfo& table, std::span<const
   }
   sql += " WHERE ";
   append_key_condition(d, table, key_columns, param, sql);
+  return sql;
+}
+
+std::string update_from_values_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> set_columns,
+                                  std::span<const std::uint16_t> key_columns, std::size_t rows) {
+  const bool postgresql = d.kind() == DialectKind::PostgreSQL;
+  // The VALUES alias must not be the table's own name.
+  const std::string_view alias = table.name == "v" ? "ormc_v" : "v";
+  const std::size_t width = key_columns.size() + set_columns.size();
+  auto column_at = [&](std::size_t i) { return i < key_columns.size() ? key_columns[i] : set_columns[i - key_columns.size()]; };
+  // The alias's columns: named after the table's on PostgreSQL, SQLite's fixed column1, column2, ...
+  auto append_value_column = [&](std::size_t i, std::string& sql) {
+    sql += alias;
+    sql += '.';
+    if (postgresql) append_column(d, table, column_at(i), sql);
+    else sql += "column" + std::to_string(i + 1);
+  };
+  std::vector<std::string> casts;
+  if (postgresql) {
+    for (std::size_t i = 0; i < width; ++i) {
+      ColumnInfo c = table.columns[column_at(i)];
+      c.autoincrement = false;  // "serial" is DDL shorthand, not a type to cast to
+      casts.push_back("::" + d.column_type(c));
+    }
+  }
+
+  std::string sql = "UPDATE ";
+  sql.reserve(64 + rows * width * 12);
+  d.append_identifier(sql, table.name);
+  sql += " SET ";
+  for (std::size_t i = 0; i < set_columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    append_column(d, table, set_columns[i], sql);
+    sql += " = ";
+    append_value_column(key_columns.size() + i, sql);
+  }
+  sql += " FROM (VALUES ";
+  std::size_t param = 1;
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r > 0 ? ", (" : "(";
+    for (std::size_t i = 0; i < width; ++i) {
+      if (i > 0) sql += ", ";
+      d.append_placeholder(sql, param++);
+      if (postgresql) sql += casts[i];
+    }
+    sql += ')';
+  }
+  sql += ") AS ";
+  sql += alias;
+  if (postgresql) {
+    sql += '(';
+    for (std::size_t i = 0; i < width; ++i) {
+      if (i > 0) sql += ", ";
+      append_column(d, table, column_at(i), sql);
+    }
+    sql += ')';
+  }
+  sql += " WHERE ";
+  for (std::size_t i = 0; i < key_columns.size(); ++i) {
+    if (i > 0) sql += " AND ";
+    d.append_identifier(sql, table.name);
+    sql += '.';
+    append_column(d, table, key_columns[i], sql);
+    sql += " = ";
+    append_value_column(i, sql);
+  }
   return sql;
 }
 

@@ -22,6 +22,15 @@ void append_column_list(const Dialect& d, const TableInfo& table, std::string& s
 [[nodiscard]] std::string update_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> set_columns,
                                      std::span<const std::uint16_t> key_columns);
 
+/// One UPDATE of `rows` rows that all change `set_columns`, each row a VALUES tuple of its key and
+/// new values (key columns first):
+///   PostgreSQL: UPDATE t SET a = v.a FROM (VALUES ($1::integer, $2::text), ...) AS v(id, a) WHERE t.id = v.id
+///   SQLite:     UPDATE t SET a = v.column2 FROM (VALUES (?1, ?2), ...) AS v WHERE t.id = v.column1
+/// PostgreSQL needs the casts: parameters of a VALUES list have no type of their own.
+[[nodiscard]] std::string update_from_values_sql(const Dialect& d, const TableInfo& table,
+                                                 std::span<const std::uint16_t> set_columns,
+                                                 std::span<const std::uint16_t> key_columns, std::size_t rows);
+
 /// DELETE FROM t WHERE pk IN ($1, ..., $rows) (single-column key) or WHERE pk1 = $1 AND ... (rows == 1).
 [[nodiscard]] std::string delete_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> key_columns,
                                      std::size_t rows);

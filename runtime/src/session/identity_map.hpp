@@ -61,6 +61,8 @@ class IdentityMap {
       if (auto strong = weak.lock()) f(strong);
   }
   void clear() noexcept { map_.clear(); }
+  /// Room for `n` entries without rehashing (before a flush registers many new objects).
+  void reserve(std::size_t n) { map_.reserve(n); }
   [[nodiscard]] std::size_t size() const noexcept { return map_.size(); }
 
   /// The primary key values of `object`.

@@ -6,6 +6,12 @@
 
 namespace ormc::detail {
 
+/// The database may fill the column itself (autoincrement or server default): an INSERT may leave
+/// it out, so an object only carries a value for it when the caller set one.
+[[nodiscard]] inline bool server_generated(const ColumnInfo& c) noexcept {
+  return c.autoincrement || c.server_default.kind != ServerDefault::Kind::None;
+}
+
 /// The value of result column `index`, decoded as `column`'s type; NUMERIC is brought to the
 /// column's declared scale, so "500" stored by SQLite reads back as 500.00 for Numeric(10, 2).
 [[nodiscard]] inline Value read_column(const Rows& rows, std::size_t index, const ColumnInfo& column) {

@@ -24,6 +24,12 @@ void Session::close() { core_->close(); }
 void Session::refresh(const std::shared_ptr<Object>& object) { core_->refresh(object); }
 void Session::expire(const std::shared_ptr<Object>& object) { core_->expire(object); }
 void Session::expunge(const std::shared_ptr<Object>& object) { core_->expunge(object); }
+NestedTransaction Session::begin_nested() {
+  const std::uint64_t id = core_->begin_nested();
+  return NestedTransaction(core_.get(), core_->alive_token(), id);
+}
+std::shared_ptr<Object> Session::merge_object(const std::shared_ptr<Object>& object) { return core_->merge(object); }
+std::size_t Session::identity_map_size() const noexcept { return core_->identity_map_size(); }
 bool Session::is_modified(const std::shared_ptr<Object>& object) const { return core_->is_modified(*object); }
 const Database& Session::database() const noexcept { return core_->database(); }
 

@@ -67,6 +67,8 @@ std::unique_ptr<Rows> SessionCore::execute(const std::string& sql, std::span<con
 }
 
 void SessionCore::end_transaction() noexcept {
+  savepoints_.clear();
+  updated_in_savepoint_.clear();
   if (!conn_) return;
   try {
     if (conn_->in_transaction()) conn_->rollback();
@@ -209,9 +211,11 @@ void SessionCore::flush() {
     work.execute();
   } catch (...) {
     // Nothing of this flush may stay half-written: undo what was written into objects, roll the
-    // transaction back, and refuse further use until rollback() (SQLAlchemy's rule).
+    // transaction back, and refuse further use until rollback() (SQLAlchemy's rule). Inside a
+    // savepoint the transaction stays open: rolling back to the savepoint (or the whole
+    // transaction) removes what this flush wrote and makes the Session usable again.
     work.undo();
-    end_transaction();
+    if (savepoints_.empty()) end_transaction();
     flush_failed_ = true;
     throw;
   }
@@ -230,6 +234,8 @@ void SessionCore::commit() {
     }
   }
   conn_.release();
+  savepoints_.clear();  // COMMIT released them
+  updated_in_savepoint_.clear();
   for (auto& object : deleted_in_transaction_) {
     InstanceState& s = ObjectAccess::state(*object);
     s.session = nullptr;
@@ -247,14 +253,6 @@ void SessionCore::rollback() {
   // Pending collection changes go with the transaction, as SQLAlchemy's expired attribute history.
   discard_relationship_changes();
   // Pending objects, and objects whose INSERT this transaction made, become transient again.
-  auto make_transient = [this](Object& object) {
-    InstanceState& s = ObjectAccess::state(object);
-    if (s.identity) identity_.erase(s.identity);
-    s.identity = nullptr;
-    s.session = nullptr;
-    s.status = Status::Transient;
-    s.in_dirty_list = false;
-  };
   for (auto& object : new_) make_transient(*object);
   new_.clear();
   for (auto& weak : inserted_in_transaction_)
@@ -272,6 +270,15 @@ void SessionCore::rollback() {
   for (auto& object : dirty_) ObjectAccess::state(*object).in_dirty_list = false;
   dirty_.clear();
   identity_.for_each_live([this](const std::shared_ptr<Object>& o) { expire_state(*o); });
+}
+
+void SessionCore::make_transient(Object& object) noexcept {
+  InstanceState& s = ObjectAccess::state(object);
+  if (s.identity) identity_.erase(s.identity);
+  s.identity = nullptr;
+  s.session = nullptr;
+  s.status = Status::Transient;
+  s.in_dirty_list = false;
 }
 
 void SessionCore::close() {
@@ -346,6 +353,67 @@ void SessionCore::expunge(const std::shared_ptr<Object>& object) {
   s.session = nullptr;
   s.in_dirty_list = false;
   s.status = s.status == Status::Pending ? Status::Transient : Status::Detached;
+}
+
+std::shared_ptr<Object> SessionCore::merge(const std::shared_ptr<Object>& source) {
+  UseGuard guard(*this);
+  check_usable();
+  if (!source) throw InvalidRequestError("Session::merge() was given a null object");
+  const InstanceState& from = ObjectAccess::state(*source);
+  if (from.session == this) {
+    if (from.status == Status::Deleted)
+      throw InvalidRequestError("merge() of " + describe(*source) + ", which is marked deleted in this Session");
+    return source;
+  }
+  autoflush();
+  const EntityInfo& entity = source->ormc_entity();
+  const auto& columns = entity.table->columns;
+  // The columns `source` carries a value for. A new object (transient or pending elsewhere) has
+  // every column the caller can't leave to the database, plus the generated ones it set; an object
+  // with a row has every column that is not expired.
+  const bool fresh = from.status == Status::Transient || from.status == Status::Pending;
+  const bool all_expired = from.expired && from.expired_columns.empty();
+  ColumnSet loaded;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const bool has = fresh ? !server_generated(columns[i]) || from.modified.contains(i)
+                           : !all_expired && !(from.expired && from.expired_columns.contains(i));
+    if (has) loaded.insert(i);
+  }
+  const bool has_key = std::all_of(entity.primary_key.begin(), entity.primary_key.end(),
+                                   [&](std::uint16_t c) { return loaded.contains(c); });
+
+  std::shared_ptr<Object> target;
+  if (has_key) {
+    const std::vector<Value> key = IdentityMap::primary_key_of(*source);
+    target = identity_.find({&entity, key});
+    if (target && ObjectAccess::state(*target).status == Status::Deleted)
+      throw InvalidRequestError("merge() of " + describe(*source) + ", whose row is marked deleted in this Session");
+    if (!target) target = get(entity, key);  // SQLAlchemy's load=True
+  }
+  if (!target) {
+    // No row: a pending copy. Its modified set says which generated columns were given, which is
+    // what the INSERT's shape is decided by.
+    target = entity.instantiate();
+    InstanceState& to = ObjectAccess::state(*target);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (!loaded.contains(i)) continue;
+      ObjectAccess::set(*target, i, ObjectAccess::get(*source, i));
+      to.modified.insert(i);
+    }
+    add(target);
+    return target;
+  }
+  InstanceState& to = ObjectAccess::state(*target);
+  if (to.expired) load_expired(*target);  // compare with current values, not stale ones
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (!loaded.contains(i) || columns[i].primary_key) continue;
+    Value value = ObjectAccess::get(*source, i);
+    if (value == ObjectAccess::get(*target, i)) continue;  // equal values are no change (no UPDATE)
+    ObjectAccess::set(*target, i, std::move(value));
+    to.modified.insert(i);
+    on_modified(*target);
+  }
+  return target;
 }
 
 bool SessionCore::is_modified(const Object& object) const { return !ObjectAccess::state(object).modified.empty(); }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -45,6 +46,19 @@ class SessionCore {
   void expire(const std::shared_ptr<Object>& object);
   void expunge(const std::shared_ptr<Object>& object);
   [[nodiscard]] bool is_modified(const Object& object) const;
+  std::shared_ptr<Object> merge(const std::shared_ptr<Object>& object);
+  [[nodiscard]] std::size_t identity_map_size() const noexcept { return identity_.size(); }
+
+  // --- savepoints (Session::begin_nested)
+  /// Flushes, emits SAVEPOINT and returns the new savepoint's id.
+  std::uint64_t begin_nested();
+  /// Flushes, then releases savepoint `id` and every savepoint begun after it.
+  void commit_nested(std::uint64_t id);
+  /// Rolls back to savepoint `id` (discarding those begun after it) and restores the objects.
+  void rollback_nested(std::uint64_t id);
+  [[nodiscard]] bool nested_active(std::uint64_t id) const noexcept;
+  /// Expires with this SessionCore: NestedTransaction handles check it before touching the core.
+  [[nodiscard]] std::weak_ptr<void> alive_token() const noexcept { return alive_; }
 
   [[nodiscard]] const Database& database() const noexcept { return db_; }
   [[nodiscard]] Engine& engine() const noexcept { return engine_; }
@@ -103,8 +117,16 @@ class SessionCore {
   void register_relationship(RelationshipState& state);
   void discard_relationship_changes() noexcept;
   void expire_state(Object& object);
+  /// Forgets an object whose row does not exist (any more): it leaves the identity map, unowned.
+  void make_transient(Object& object) noexcept;
   void detach_all() noexcept;
+  /// Rolls back the database transaction (if any) and forgets every savepoint.
   void end_transaction() noexcept;
+  struct Savepoint;
+  /// After ROLLBACK TO SAVEPOINT: undoes in memory what happened since `sp` began.
+  void restore_to(const Savepoint& sp);
+  /// Position of savepoint `id` in savepoints_, or savepoints_.size() when it is no longer open.
+  [[nodiscard]] std::size_t savepoint_index(std::uint64_t id) const noexcept;
   /// Reads the row's columns into `object`, skipping modified columns; `only_expired` limits it
   /// to expired columns.
   void populate(Object& object, const Rows& rows, std::size_t first, bool only_expired);
@@ -129,6 +151,20 @@ class SessionCore {
   /// Rows this transaction inserted / deleted: rollback() makes them transient / persistent again.
   std::vector<std::weak_ptr<Object>> inserted_in_transaction_;
   std::vector<std::shared_ptr<Object>> deleted_in_transaction_;
+
+  /// An open SAVEPOINT and how far the transaction's lists had grown when it began.
+  struct Savepoint {
+    std::uint64_t id = 0;
+    std::string name;
+    std::size_t inserted_mark = 0;
+    std::size_t deleted_mark = 0;
+    std::size_t updated_mark = 0;
+  };
+  std::vector<Savepoint> savepoints_;  ///< innermost last
+  std::uint64_t next_savepoint_id_ = 0;
+  /// Objects UPDATEd by flushes while a savepoint is open: expired if it is rolled back.
+  std::vector<std::weak_ptr<Object>> updated_in_savepoint_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 
   std::uint64_t transaction_serial_ = 0;
   std::vector<bool> cursor_slots_;  ///< true: held by an open streaming result

@@ -18,10 +18,6 @@ namespace {
 /// Rows per multi-row INSERT / DELETE: large enough that round trips stop mattering.
 constexpr std::size_t kMaxRowsPerStatement = 1000;
 
-bool server_generated(const ColumnInfo& c) {
-  return c.autoincrement || c.server_default.kind != ServerDefault::Kind::None;
-}
-
 }  // namespace
 
 std::vector<UnitOfWork::TableWork*> UnitOfWork::ordered_tables() {
@@ -47,12 +43,14 @@ std::vector<UnitOfWork::TableWork*> UnitOfWork::ordered_tables() {
 }
 
 UnitOfWork::TableWork& UnitOfWork::work_for(const TableInfo* table) {
+  if (last_work_ != nullptr && last_work_->table == table) return *last_work_;
   auto [it, inserted] = table_index_.try_emplace(table, nullptr);
   if (inserted) {
     tables_.push_back(std::make_unique<TableWork>());
     tables_.back()->table = table;
     it->second = tables_.back().get();
   }
+  last_work_ = it->second;
   return *it->second;
 }
 
@@ -70,7 +68,7 @@ void UnitOfWork::execute() {
   for (TableWork* t : order) {
     sync_foreign_keys(*t);
     if (!t->inserts.empty()) insert_rows(t->inserts.front()->ormc_entity(), t->inserts);
-    for (Object* o : t->updates) update_row(*o);
+    update_rows(t->updates);
     null_out(*t);
   }
   write_associations(association_inserts_, true);
@@ -155,34 +153,33 @@ void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const>
     for (Object* o : batch) unfetched_.emplace_back(o, unfetched);
   if (returning.empty()) return;
 
-  std::vector<std::vector<Value>> returned;
-  returned.reserve(batch.size());
-  while (rows->next()) {
-    std::vector<Value> row;
-    row.reserve(returning.size());
-    for (std::size_t i = 0; i < returning.size(); ++i) row.push_back(read_column(*rows, i, columns[returning[i]]));
-    returned.push_back(std::move(row));
-  }
-  if (returned.size() != batch.size())
-    throw StaleDataError("INSERT into '" + std::string(table.name) + "' returned " + std::to_string(returned.size()) +
+  // One flat array, `width` values per returned row: no allocation per row.
+  const std::size_t width = returning.size();
+  std::vector<Value> returned;
+  returned.reserve(batch.size() * width);
+  while (rows->next())
+    for (std::size_t i = 0; i < width; ++i) returned.push_back(read_column(*rows, i, columns[returning[i]]));
+  const std::size_t returned_rows = returned.size() / width;
+  if (returned_rows != batch.size())
+    throw StaleDataError("INSERT into '" + std::string(table.name) + "' returned " + std::to_string(returned_rows) +
                              " row(s) for " + std::to_string(batch.size()) + " inserted",
                          sql);
 
   std::vector<std::size_t> row_of_object(batch.size());
   if (sort_column >= 0) {
     // Generated keys ascend in VALUES order (sequence / rowid), whatever order RETURNING uses.
-    std::vector<std::size_t> idx(returned.size());
-    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-      return returned[a][sort_column].as<std::int64_t>() < returned[b][sort_column].as<std::int64_t>();
-    });
-    row_of_object = idx;
+    auto key_of = [&](std::size_t r) { return returned[r * width + sort_column].as<std::int64_t>(); };
+    for (std::size_t i = 0; i < row_of_object.size(); ++i) row_of_object[i] = i;
+    bool ascending = true;  // what both databases do in practice: then there is nothing to sort
+    for (std::size_t r = 1; r < returned_rows && ascending; ++r) ascending = key_of(r - 1) < key_of(r);
+    if (!ascending)
+      std::sort(row_of_object.begin(), row_of_object.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
   } else {
     // Match returned rows to objects by primary key (hash lookup, not a scan per object).
     std::unordered_map<IdentityKey, std::size_t, IdentityKeyHash, IdentityKeyEqual> row_by_key;
-    for (std::size_t r = 0; r < returned.size(); ++r) {
+    for (std::size_t r = 0; r < returned_rows; ++r) {
       IdentityKey key{&entity, {}};
-      for (std::uint16_t p : key_positions) key.key.push_back(returned[r][p]);
+      for (std::uint16_t p : key_positions) key.key.push_back(returned[r * width + p]);
       row_by_key.emplace(std::move(key), r);
     }
     for (std::size_t o = 0; o < batch.size(); ++o) {
@@ -195,12 +192,76 @@ void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const>
   }
   for (std::size_t o = 0; o < batch.size(); ++o) {
     Object& object = *batch[o];
-    auto& row = returned[row_of_object[o]];
-    for (std::size_t i = 0; i < returning.size(); ++i) {
-      undo_.push_back(Undo{object.shared_from_this(), returning[i], ObjectAccess::get(object, returning[i])});
+    Value* row = returned.data() + row_of_object[o] * width;
+    for (std::size_t i = 0; i < width; ++i) {
+      undo_.emplace_back(&object, returning[i], ObjectAccess::get(object, returning[i]));
       ObjectAccess::set(object, returning[i], std::move(row[i]));
     }
   }
+}
+
+void UnitOfWork::update_rows(std::vector<Object*>& objects) {
+  // Objects that changed the same columns share an UPDATE ... FROM (VALUES ...); a lone object, or
+  // one whose primary key changed (its VALUES tuple would name the key twice), gets its own UPDATE.
+  struct Group {
+    const EntityInfo* entity;
+    std::vector<std::uint16_t> columns;
+    std::vector<Object*> objects;
+  };
+  std::vector<Group> groups;
+  std::vector<std::uint16_t> columns;
+  for (Object* o : objects) {
+    const EntityInfo& entity = o->ormc_entity();
+    const ColumnSet& modified = ObjectAccess::state(*o).modified;
+    columns.clear();
+    bool key_changed = false;
+    for (std::uint16_t i = 0; i < entity.table->columns.size(); ++i) {
+      if (!modified.contains(i)) continue;
+      columns.push_back(i);
+      key_changed = key_changed || entity.table->columns[i].primary_key;
+    }
+    if (key_changed) {
+      groups.push_back(Group{&entity, {}, {o}});
+      continue;
+    }
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.entity == &entity && g.columns == columns; });
+    if (it == groups.end()) groups.push_back(Group{&entity, columns, {o}});
+    else it->objects.push_back(o);
+  }
+  const std::size_t max_params = session_.engine().dialect().max_parameters();
+  for (Group& g : groups) {
+    if (g.objects.size() == 1) {
+      update_row(*g.objects.front());
+      continue;
+    }
+    const std::size_t per_row = g.entity->primary_key.size() + g.columns.size();
+    const std::size_t limit = std::max<std::size_t>(1, std::min(kMaxRowsPerStatement, max_params / per_row));
+    for (std::size_t start = 0; start < g.objects.size(); start += limit) {
+      const std::size_t n = std::min(limit, g.objects.size() - start);
+      if (n == 1) update_row(*g.objects[start]);
+      else update_batch(*g.entity, std::span<Object* const>(g.objects.data() + start, n), g.columns);
+    }
+  }
+}
+
+void UnitOfWork::update_batch(const EntityInfo& entity, std::span<Object* const> batch,
+                              const std::vector<std::uint16_t>& columns) {
+  std::vector<Value> params;
+  params.reserve(batch.size() * (entity.primary_key.size() + columns.size()));
+  for (Object* o : batch) {
+    // The row is found by the key it had when loaded (the identity).
+    for (const Value& v : ObjectAccess::state(*o).identity->key) params.push_back(v);
+    for (std::uint16_t c : columns) params.push_back(ObjectAccess::get(*o, c));
+  }
+  const std::string sql =
+      update_from_values_sql(session_.engine().dialect(), *entity.table, columns, entity.primary_key, batch.size());
+  auto rows = session_.execute(sql, params);
+  if (rows->affected_rows() != batch.size())
+    throw StaleDataError("UPDATE statement on table '" + std::string(entity.table->name) + "' expected to update " +
+                             std::to_string(batch.size()) + " row(s); " + std::to_string(rows->affected_rows()) +
+                             " were matched",
+                         sql);
 }
 
 void UnitOfWork::update_row(Object& object) {
@@ -259,6 +320,7 @@ void UnitOfWork::undo() noexcept {
 void UnitOfWork::finish() {
   SessionCore& s = session_;
   finish_relationships();
+  s.identity_.reserve(s.identity_.size() + s.new_.size());  // one rehash, not one per doubling
   for (auto& object : s.new_) {
     InstanceState& st = ObjectAccess::state(*object);
     st.status = Status::Persistent;
@@ -284,6 +346,15 @@ void UnitOfWork::finish() {
     }
   }
   s.dirty_.clear();
+  for (auto& t : tables_) {
+    for (Object* object : t->updates) {
+      // Children whose foreign key the flush synchronised are not in the dirty list.
+      ObjectAccess::state(*object).modified.clear();
+      if (!s.savepoints_.empty()) s.updated_in_savepoint_.push_back(object->weak_from_this());
+    }
+    if (!s.savepoints_.empty())
+      for (const Link& link : t->null_outs) s.updated_in_savepoint_.push_back(link.child->weak_from_this());
+  }
   for (auto& object : s.deleted_) {
     InstanceState& st = ObjectAccess::state(*object);
     if (st.identity) s.identity_.erase(st.identity);

@@ -26,8 +26,13 @@ class UnitOfWork {
   void finish();
 
  private:
+  /// A value execute() overwrote. The object is not owned: everything a flush touches is held by
+  /// the Session (or a relationship's pending changes) until undo() or finish() has run, and an
+  /// owning pointer would cost two atomic operations per generated key.
   struct Undo {
-    std::shared_ptr<Object> object;
+    Undo(Object* o, std::size_t c, Value v) : object(o), column(c), old_value(std::move(v)) {}
+    Undo(const std::shared_ptr<Object>& o, std::size_t c, Value v) : Undo(o.get(), c, std::move(v)) {}
+    Object* object;
     std::size_t column;
     Value old_value;
   };
@@ -49,6 +54,7 @@ class UnitOfWork {
   };
 
   TableWork& work_for(const TableInfo* table);
+  TableWork* last_work_ = nullptr;  ///< work_for()'s previous answer: runs of one table skip the hash
   std::vector<TableWork*> ordered_tables();
   // Relationship work (relationship_flush.cpp): nothing of it ever loads a write-only collection.
   void plan_relationships();
@@ -59,6 +65,8 @@ class UnitOfWork {
   void finish_relationships();
   void insert_rows(const EntityInfo& entity, std::vector<Object*>& objects);
   void insert_batch(const EntityInfo& entity, std::span<Object* const> batch, const std::vector<std::uint16_t>& columns);
+  void update_rows(std::vector<Object*>& objects);
+  void update_batch(const EntityInfo& entity, std::span<Object* const> batch, const std::vector<std::uint16_t>& columns);
   void update_row(Object& object);
   void delete_rows(const EntityInfo& entity, std::vector<Object*>& objects);
 
