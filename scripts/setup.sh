@@ -8,6 +8,7 @@ packages=(
   libpqxx-dev libpq-dev libsqlite3-dev libfmt-dev libkainjow-mustache-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql
+  python3-sqlalchemy python3-psycopg2
 )
 
 missing=()

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs ormc_bench and the SQLAlchemy 1.4 workloads on SQLite and a throwaway PostgreSQL, then prints ormc,
+# hand-written and SQLAlchemy side by side. Usage: bench/run_all.sh [N] [REPS]  (default 100000 3;
+# ORMC_BENCH overrides the ormc_bench executable, default build/bench/ormc_bench).
+set -euo pipefail
+
+n=${1:-100000}
+reps=${2:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=${ORMC_BENCH:-$root/build/bench/ormc_bench}
+python=/usr/bin/python3   # Debian's python3-sqlalchemy (1.4) and python3-psycopg2 live there
+[ -x "$bench" ] || { echo "run_all: $bench not built (cmake --build build)" >&2; exit 1; }
+"$python" -c 'import sqlalchemy, psycopg2' 2>/dev/null \
+  || { echo "run_all: needs python3-sqlalchemy and python3-psycopg2 (scripts/setup.sh)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/ormc-run-all.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export ORMC_RUN_ALL_WORK=$work ORMC_RUN_ALL_N=$n ORMC_RUN_ALL_REPS=$reps ORMC_RUN_ALL_BENCH=$bench \
+       ORMC_RUN_ALL_PY=$python ORMC_RUN_ALL_SQLA=$root/bench/sqlalchemy/sqla_bench.py
+
+# One server for both programs; each side prints its lines as it goes (and they are kept for the table).
+"$root/scripts/with-postgres.sh" bash -c '
+  set -euo pipefail
+  url=$ORMC_TEST_POSTGRESQL_URL
+  "$ORMC_RUN_ALL_BENCH" --n "$ORMC_RUN_ALL_N" --reps "$ORMC_RUN_ALL_REPS" --postgresql "$url" | tee "$ORMC_RUN_ALL_WORK/ormc.txt"
+  "$ORMC_RUN_ALL_PY" "$ORMC_RUN_ALL_SQLA" "sqlite:///$ORMC_RUN_ALL_WORK/sqla.db" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" \
+    | tee "$ORMC_RUN_ALL_WORK/sqla.txt"
+  "$ORMC_RUN_ALL_PY" "$ORMC_RUN_ALL_SQLA" "$url" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" | tee -a "$ORMC_RUN_ALL_WORK/sqla.txt"
+'
+
+echo
+echo "N=$n, $reps repetitions, medians; ratio = ormc / hand-written; SQLAlchemy / ormc = how many times faster ormc is"
+awk '
+  function field(line, key,   i, parts) {
+    for (i = 1; i <= split(line, parts, " "); ++i) if (index(parts[i], key "=") == 1) return substr(parts[i], length(key) + 2)
+    return ""
+  }
+  FNR == 1 { file++ }
+  file == 1 && /^BENCH / {
+    k = $2 " " $3; order[++count] = k
+    ormc[k] = field($0, "ormc_s"); raw[k] = field($0, "raw_s"); ratio[k] = field($0, "ratio")
+    ormc_rss[k] = field($0, "ormc_rss_mb"); raw_rss[k] = field($0, "raw_rss_mb")
+  }
+  file == 2 && /^SQLA / { k = $2 " " $3; sqla[k] = field($0, "s"); sqla_rss[k] = field($0, "rss_mb") }
+  END {
+    print "| backend | workload | ormc (s) | hand-written (s) | ormc / hand-written | SQLAlchemy 1.4 (s) | SQLAlchemy / ormc | peak RSS MB (ormc / hand-written / SQLAlchemy) |"
+    print "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    for (i = 1; i <= count; ++i) {
+      k = order[i]; split(k, bw, " ")
+      s = (k in sqla) ? sprintf("%.4f", sqla[k]) : "-"
+      x = (k in sqla && ormc[k] > 0) ? sprintf("%.1fx", sqla[k] / ormc[k]) : "-"
+      rss = (ormc_rss[k] != "") ? ormc_rss[k] " / " raw_rss[k] " / " ((sqla_rss[k] != "") ? sqla_rss[k] : "-") : ""
+      printf "| %s | %s | %.4f | %.4f | %.2fx | %s | %s | %s |\n", bw[1], bw[2], ormc[k], raw[k], ratio[k], s, x, rss
+    }
+  }
+' "$work/ormc.txt" "$work/sqla.txt"
