@@ -13,9 +13,45 @@
 
 namespace ormc::detail {
 
+/// Primary-key values, inline for the usual single-column key: an identity (one per loaded row)
+/// then costs no allocation of its own.
+class KeyValues {
+ public:
+  KeyValues() = default;
+  explicit KeyValues(std::vector<Value> values) {
+    if (values.size() == 1) {
+      first_ = std::move(values.front());
+      size_ = 1;
+    } else {
+      more_ = std::move(values);
+      size_ = more_.size();
+    }
+  }
+  void push_back(Value v) {
+    if (size_ == 0) {
+      first_ = std::move(v);
+    } else {
+      if (size_ == 1) more_.push_back(std::move(first_));
+      more_.push_back(std::move(v));
+    }
+    ++size_;
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] const Value* begin() const noexcept { return size_ <= 1 ? &first_ : more_.data(); }
+  [[nodiscard]] const Value* end() const noexcept { return begin() + size_; }
+  [[nodiscard]] const Value& operator[](std::size_t i) const noexcept { return begin()[i]; }
+  operator std::span<const Value>() const noexcept { return {begin(), size_}; }
+  [[nodiscard]] std::vector<Value> to_vector() const { return std::vector<Value>(begin(), end()); }
+
+ private:
+  Value first_;
+  std::vector<Value> more_;  ///< every value, when there are two or more
+  std::size_t size_ = 0;
+};
+
 struct IdentityKey {
   const EntityInfo* entity = nullptr;
-  std::vector<Value> key;
+  KeyValues key;
 };
 
 /// A key to look up without building an IdentityKey (no allocation on get()).
@@ -52,6 +88,8 @@ class IdentityMap {
   /// Registers `object` under its primary key (read from the object). An existing live entry for the
   /// same key must not exist; a dead one is replaced. Returns the key stored in the map.
   const IdentityKey* insert(const std::shared_ptr<Object>& object);
+  /// The same, with the key already known (a row just decoded): no second read of the key.
+  const IdentityKey* insert(const std::shared_ptr<Object>& object, KeyValues key);
   /// Removes the entry whose key is `key` (a pointer previously returned by insert()).
   void erase(const IdentityKey* key);
   /// Calls f(shared_ptr<Object>) for every live object.

@@ -157,7 +157,7 @@ void UnitOfWork::delete_orphans(TableWork& work) {
   for (const Link& link : work.orphan_deletes) {
     const EntityInfo& child_entity = link.child->ormc_entity();
     std::vector<std::uint16_t> where(child_entity.primary_key.begin(), child_entity.primary_key.end());
-    std::vector<Value> params = ObjectAccess::state(*link.child).identity->key;
+    std::vector<Value> params = ObjectAccess::state(*link.child).identity->key.to_vector();
     if (link.rel->kind == RelationshipKind::OneToMany) {
       const TableInfo& owner_table = *link.owner->ormc_entity().table;
       for (const JoinPair& pair : link.rel->primaryjoin) {

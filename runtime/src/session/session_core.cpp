@@ -461,16 +461,8 @@ void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, 
 
 std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, const Rows& rows, std::size_t first) {
   const auto& columns = entity.table->columns;
-  Value key_inline[1];
-  std::vector<Value> key_many;
-  std::span<const Value> key;
-  if (entity.primary_key.size() == 1) {
-    key_inline[0] = read_column(rows, first + entity.primary_key[0], columns[entity.primary_key[0]]);
-    key = key_inline;
-  } else {
-    for (std::uint16_t c : entity.primary_key) key_many.push_back(read_column(rows, first + c, columns[c]));
-    key = key_many;
-  }
+  KeyValues key;
+  for (std::uint16_t c : entity.primary_key) key.push_back(read_column(rows, first + c, columns[c]));
   if (auto existing = identity_.find({&entity, key})) {
     // The identity map wins: only expired attributes are filled from the row (SQLAlchemy).
     if (ObjectAccess::state(*existing).expired) populate(*existing, rows, first, true);
@@ -481,7 +473,7 @@ std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, c
   InstanceState& s = ObjectAccess::state(*object);
   s.session = this;
   s.status = Status::Persistent;
-  s.identity = identity_.insert(object);
+  s.identity = identity_.insert(object, std::move(key));
   return object;
 }
 

@@ -340,7 +340,7 @@ void UnitOfWork::finish() {
     if (st.status != Status::Persistent) continue;
     st.modified.clear();
     // A changed primary key moves the object to its new identity.
-    if (st.identity && IdentityMap::primary_key_of(*object) != st.identity->key) {
+    if (st.identity && IdentityMap::primary_key_of(*object) != st.identity->key.to_vector()) {
       s.identity_.erase(st.identity);
       st.identity = s.identity_.insert(object);
     }
