@@ -2,7 +2,9 @@
 // (SPEC §4: batched INSERTs, no SELECT of a collection, parent criterion, passive deletes).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <set>
 
 #include "bank.orm.hpp"
 #include "connection.hpp"
@@ -348,6 +350,52 @@ TEST_F(WriteOnlyTest, ManyToManySelectUpdateAndDeleteGoThroughTheAssociationTabl
 
   EXPECT_THROW((void)audit->account_transactions().insert(), ormc::InvalidRequestError)
       << "a bulk INSERT can't create association rows";
+}
+
+TEST_F(WriteOnlyTest, KeysetPagesFollowTheRelationshipOrderAndTheKeyWithoutOffset) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto a = Account::create({.identifier = "a"});
+  auto b = Account::create({.identifier = "b"});
+  b->account_transactions().add(tx("b's", "1"));
+  session.add(a);
+  session.add(b);
+  session.commit();
+  // One INSERT: every row gets the same server-default timestamp, so the key must break the ties.
+  using AT = AccountTransaction;
+  auto insert = a->account_transactions().insert();
+  for (int i = 0; i < 25; ++i) insert = insert.values(AT::c.description = "t" + std::to_string(i), AT::c.amount = Decimal("1"));
+  session.execute(insert);
+  log_->clear();
+
+  std::vector<std::size_t> sizes;
+  std::set<std::int32_t> seen;
+  for (auto& page : session.pages(a->account_transactions().select(), 10)) {
+    sizes.push_back(page.size());
+    for (auto& t : page) {
+      EXPECT_EQ(t->account_id(), a->id());
+      EXPECT_TRUE(seen.insert(t->id()).second) << "no row twice";
+    }
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{10, 10, 5}));
+  EXPECT_EQ(seen.size(), 25u) << "no row skipped";
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 3u) << "the last page is short: no empty query after it";
+  for (const auto& s : sql) {
+    EXPECT_EQ(s.find("OFFSET"), std::string::npos) << s;
+    EXPECT_NE(s.find("ORDER BY account_transaction.timestamp, account_transaction.id LIMIT "), std::string::npos) << s;
+  }
+  EXPECT_NE(sql[1].find("account_transaction.timestamp > "), std::string::npos) << sql[1];
+  EXPECT_NE(sql[1].find("account_transaction.timestamp = "), std::string::npos) << sql[1];
+  EXPECT_NE(sql[1].find("account_transaction.id > "), std::string::npos) << sql[1];
+  EXPECT_NE(sql[1].find("WHERE account_transaction.account_id = "), std::string::npos) << "the parent criterion stays";
+
+  // Descending order walks backwards; a statement with its own limit() is refused.
+  std::vector<std::int32_t> descending;
+  for (auto& page : session.pages(ormc::select<AT>().where(AT::c.account_id == a->id()).order_by(AT::c.id.desc()), 7))
+    for (auto& t : page) descending.push_back(t->id());
+  ASSERT_EQ(descending.size(), 25u);
+  EXPECT_TRUE(std::is_sorted(descending.rbegin(), descending.rend()));
+  EXPECT_THROW((void)session.pages(a->account_transactions().select().limit(3), 10).next(), ormc::InvalidRequestError);
 }
 
 }  // namespace

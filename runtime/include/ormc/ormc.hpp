@@ -4,4 +4,5 @@
 #include "ormc/database.hpp"
 #include "ormc/entity.hpp"
 #include "ormc/errors.hpp"
+#include "ormc/pages.hpp"
 #include "ormc/session.hpp"

@@ -87,6 +87,9 @@ class [[nodiscard]] NestedTransaction {
 ///   session.commit();                        // INSERT ... RETURNING id
 ///   auto same = session.get<shop::Customer>(c->id());  // from the identity map, no SQL
 /// @endcode
+template <class T>
+class Pages;
+
 class Session {
  public:
   explicit Session(Database db, SessionOptions options = {});
@@ -114,6 +117,11 @@ class Session {
   }
   /// get<T>() for code that has only the EntityInfo.
   [[nodiscard]] std::shared_ptr<Object> get_object(const EntityInfo& entity, std::span<const Value> key);
+
+  /// Keyset pagination over `stmt`: pages of at most `page_size` objects, each fetched with
+  /// "after the last row" criteria instead of OFFSET (see ormc/pages.hpp).
+  template <class T>
+  [[nodiscard]] Pages<T> pages(const Select<T>& stmt, std::size_t page_size);
 
   /// Marks a persistent object for deletion (DELETE at the next flush); a pending one is just
   /// expunged. As SQLAlchemy's session.delete(). @throw ormc::InvalidRequestError if not in this Session.
