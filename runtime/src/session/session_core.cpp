@@ -445,7 +445,8 @@ void SessionCore::load_expired(const Object& object) {
   populate(const_cast<Object&>(object), *rows, 0, true);
 }
 
-void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, bool only_expired) {
+void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, bool only_expired,
+                           std::span<const std::uint16_t> already_set) {
   InstanceState& s = ObjectAccess::state(object);
   const EntityInfo& entity = object.ormc_entity();
   const auto& columns = entity.table->columns;
@@ -453,6 +454,7 @@ void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, 
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (s.modified.contains(i)) continue;
     if (only_expired && !all_expired && !s.expired_columns.contains(i)) continue;
+    if (std::find(already_set.begin(), already_set.end(), i) != already_set.end()) continue;
     ObjectAccess::set(object, i, read_column(rows, first + i, columns[i]));
   }
   s.expired = false;
@@ -469,7 +471,10 @@ std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, c
     return existing;
   }
   std::shared_ptr<Object> object = entity.instantiate();
-  populate(*object, rows, first, false);
+  // The key was decoded for the lookup: set it from there instead of decoding it again.
+  for (std::size_t k = 0; k < entity.primary_key.size(); ++k)
+    ObjectAccess::set(*object, entity.primary_key[k], Value(key[k]));
+  populate(*object, rows, first, false, entity.primary_key);
   InstanceState& s = ObjectAccess::state(*object);
   s.session = this;
   s.status = Status::Persistent;

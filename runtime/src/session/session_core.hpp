@@ -129,7 +129,8 @@ class SessionCore {
   [[nodiscard]] std::size_t savepoint_index(std::uint64_t id) const noexcept;
   /// Reads the row's columns into `object`, skipping modified columns; `only_expired` limits it
   /// to expired columns.
-  void populate(Object& object, const Rows& rows, std::size_t first, bool only_expired);
+  void populate(Object& object, const Rows& rows, std::size_t first, bool only_expired,
+                std::span<const std::uint16_t> already_set = {});
 
   Database db_;
   Engine& engine_;
