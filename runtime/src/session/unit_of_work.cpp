@@ -319,6 +319,14 @@ void UnitOfWork::undo() noexcept {
 
 void UnitOfWork::finish() {
   SessionCore& s = session_;
+  // The work lists hold raw pointers; the lists that own the objects (dirty, relationship changes)
+  // are released below. Pin every object this flush touched until finish() is done with them.
+  std::vector<std::shared_ptr<Object>> pinned;
+  for (auto& t : tables_) {
+    for (Object* o : t->updates) pinned.push_back(o->shared_from_this());
+    for (const Link& l : t->null_outs) pinned.push_back(l.child->shared_from_this());
+  }
+  for (Object* o : orphans_) pinned.push_back(o->shared_from_this());
   finish_relationships();
   s.identity_.reserve(s.identity_.size() + s.new_.size());  // one rehash, not one per doubling
   for (auto& object : s.new_) {
