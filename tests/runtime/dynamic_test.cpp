@@ -16,25 +16,12 @@ using orgs::Organization;
 using orgs::Player;
 using orgs::Sponsor;
 using orgs::Team;
-using ormc_test::StatementLog;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
-class DynamicTest : public ::testing::Test {
+class DynamicTest : public ormc_test::DatabaseTest<&orgs::metadata> {
  protected:
-  void SetUp() override {
-    ORMC_TEST_REQUIRE_DATABASE(url, sqlite_file_);
-    db_ = std::make_unique<ormc::Database>(ormc::connect(url));
-    orgs::metadata().drop_all(*db_);
-    orgs::metadata().create_all(*db_);
-    log_ = std::make_unique<StatementLog>(*db_);
-  }
-  void TearDown() override {
-    log_.reset();
-    if (db_) db_->clear_statement_listeners();
-  }
-
   static std::shared_ptr<Member> member(const std::string& name) { return Member::create({.name = name}); }
 
   /// An organization with `n` members "m0".."m<n-1>", committed; the log is cleared afterwards.
@@ -49,10 +36,6 @@ class DynamicTest : public ::testing::Test {
 
   /// The placeholder text of parameter `n` in this backend's SQL.
   static std::string placeholder(int n) { return (ormc_test::backend() == "postgresql" ? "$" : "?") + std::to_string(n); }
-
-  ormc_test::TempSqliteFile sqlite_file_;
-  std::unique_ptr<ormc::Database> db_;
-  std::unique_ptr<StatementLog> log_;
 };
 
 // The reference program (large_collection_example_06): three flushes, each with its exact statements.

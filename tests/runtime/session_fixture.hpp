@@ -12,21 +12,8 @@
 
 namespace ormc_test {
 
-class CrudSessionTest : public ::testing::Test {
+class CrudSessionTest : public ormc_test::DatabaseTest<&crudtest::metadata> {
  protected:
-  void SetUp() override {
-    ORMC_TEST_REQUIRE_DATABASE(url, sqlite_file_);
-    url_ = url;
-    db_ = std::make_unique<ormc::Database>(ormc::connect(url));
-    crudtest::metadata().drop_all(*db_);
-    crudtest::metadata().create_all(*db_);
-    log_ = std::make_unique<StatementLog>(*db_);
-  }
-  void TearDown() override {
-    log_.reset();
-    if (db_) db_->clear_statement_listeners();
-  }
-
   static std::shared_ptr<crudtest::Customer> customer(const std::string& name) {
     return crudtest::Customer::create(
         {.name = name, .balance = ormc::Decimal("500.00"), .active = true, .score = 1.5, .visits = 3});
@@ -48,11 +35,6 @@ class CrudSessionTest : public ::testing::Test {
     s.commit();
     return all;
   }
-
-  ormc_test::TempSqliteFile sqlite_file_;
-  std::string url_;  ///< what db_ was connected to (for tests that open a Database of their own)
-  std::unique_ptr<ormc::Database> db_;
-  std::unique_ptr<StatementLog> log_;
 };
 
 }  // namespace ormc_test

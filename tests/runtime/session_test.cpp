@@ -13,27 +13,14 @@ namespace {
 using crudtest::Customer;
 using crudtest::Order;
 using ormc::Decimal;
-using ormc_test::StatementLog;
 
 ormc::Timestamp at(int y, int mo, int d, int h, int mi, int s, int us) {
   using namespace std::chrono;
   return sys_days{year{y} / mo / d} + hours{h} + minutes{mi} + seconds{s} + microseconds{us};
 }
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public ormc_test::DatabaseTest<&crudtest::metadata> {
  protected:
-  void SetUp() override {
-    ORMC_TEST_REQUIRE_DATABASE(url, sqlite_file_);
-    db_ = std::make_unique<ormc::Database>(ormc::connect(url));
-    crudtest::metadata().drop_all(*db_);
-    crudtest::metadata().create_all(*db_);
-    log_ = std::make_unique<StatementLog>(*db_);
-  }
-  void TearDown() override {
-    log_.reset();
-    if (db_) db_->clear_statement_listeners();
-  }
-
   std::shared_ptr<Customer> customer(const std::string& name) {
     return Customer::create({.name = name, .balance = Decimal("500.00"), .active = true, .score = 1.5, .visits = 3});
   }
@@ -44,10 +31,6 @@ class SessionTest : public ::testing::Test {
     ormc::Session s(*db_);
     return s.get<Customer>(id);
   }
-
-  ormc_test::TempSqliteFile sqlite_file_;
-  std::unique_ptr<ormc::Database> db_;
-  std::unique_ptr<StatementLog> log_;
 };
 
 TEST_F(SessionTest, AddAndCommitInsertsWithReturningAndAssignsTheKey) {

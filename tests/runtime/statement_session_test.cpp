@@ -12,25 +12,12 @@
 namespace {
 
 using ormc::Decimal;
-using ormc_test::StatementLog;
 using stmttest::Author;
 using stmttest::Book;
 using stmttest::Tag;
 
-class StatementTest : public ::testing::Test {
+class StatementTest : public ormc_test::DatabaseTest<&stmttest::metadata> {
  protected:
-  void SetUp() override {
-    ORMC_TEST_REQUIRE_DATABASE(url, sqlite_file_);
-    db_ = std::make_unique<ormc::Database>(ormc::connect(url));
-    stmttest::metadata().drop_all(*db_);
-    stmttest::metadata().create_all(*db_);
-    log_ = std::make_unique<StatementLog>(*db_);
-  }
-  void TearDown() override {
-    log_.reset();
-    if (db_) db_->clear_statement_listeners();
-  }
-
   [[nodiscard]] bool postgresql() const { return db_->dialect() == ormc::DialectKind::PostgreSQL; }
 
   /// Five committed authors: Ada (1.50, active, email), Bob (2.50), Cy (3.00, score 9), Di (4.25), Eve (0.75).
@@ -50,10 +37,6 @@ class StatementTest : public ::testing::Test {
     for (const auto& a : authors) out.push_back(a->name());
     return out;
   }
-
-  ormc_test::TempSqliteFile sqlite_file_;
-  std::unique_ptr<ormc::Database> db_;
-  std::unique_ptr<StatementLog> log_;
 };
 
 using Names = std::vector<std::string>;

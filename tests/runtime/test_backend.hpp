@@ -103,4 +103,30 @@ class StatementLog {
   std::vector<Entry> entries_;
 };
 
+/// A fresh database per test on the CTest-chosen backend with `Metadata()`'s tables created (dropped
+/// first, for a PostgreSQL server shared by test runs) and a statement log. `Metadata` is a schema's
+/// generated `metadata` function.
+template <const ormc::MetaData& (*Metadata)()>
+class DatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ORMC_TEST_REQUIRE_DATABASE(url, sqlite_file_);
+    url_ = url;
+    db_ = std::make_unique<ormc::Database>(ormc::connect(url));
+    Metadata().drop_all(*db_);
+    Metadata().create_all(*db_);
+    log_ = std::make_unique<StatementLog>(*db_);
+  }
+  void TearDown() override {
+    log_.reset();
+    if (db_) db_->clear_statement_listeners();
+  }
+
+  // Declared in this order so the database closes before its file is removed.
+  TempSqliteFile sqlite_file_;
+  std::string url_;
+  std::unique_ptr<ormc::Database> db_;
+  std::unique_ptr<StatementLog> log_;
+};
+
 }  // namespace ormc_test

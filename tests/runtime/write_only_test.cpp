@@ -17,22 +17,9 @@ using bank::Account;
 using bank::AccountTransaction;
 using bank::BankAudit;
 using ormc::Decimal;
-using ormc_test::StatementLog;
 
-class WriteOnlyTest : public ::testing::Test {
+class WriteOnlyTest : public ormc_test::DatabaseTest<&bank::metadata> {
  protected:
-  void SetUp() override {
-    ORMC_TEST_REQUIRE_DATABASE(url, sqlite_file_);
-    db_ = std::make_unique<ormc::Database>(ormc::connect(url));
-    bank::metadata().drop_all(*db_);
-    bank::metadata().create_all(*db_);
-    log_ = std::make_unique<StatementLog>(*db_);
-  }
-  void TearDown() override {
-    log_.reset();
-    if (db_) db_->clear_statement_listeners();
-  }
-
   static std::shared_ptr<AccountTransaction> tx(const std::string& description, const char* amount) {
     return AccountTransaction::create({.description = description, .amount = Decimal(amount)});
   }
@@ -47,10 +34,6 @@ class WriteOnlyTest : public ::testing::Test {
     rows->next();
     return rows->get(0, ormc::Type::BigInteger).as<std::int64_t>();
   }
-
-  ormc_test::TempSqliteFile sqlite_file_;
-  std::unique_ptr<ormc::Database> db_;
-  std::unique_ptr<StatementLog> log_;
 };
 
 TEST_F(WriteOnlyTest, TransientParentTakesAWholeCollectionAndInsertsItInOneBatch) {
