@@ -1,47 +1,7 @@
 # Runs the organization_members sample on one backend and checks every step's output and statements.
 # -DSAMPLE=<executable> -DBACKEND=sqlite|postgresql (PostgreSQL: the URL is $ENV{ORMC_TEST_POSTGRESQL_URL}).
-set(args)
-if(BACKEND STREQUAL "postgresql")
-  if("$ENV{ORMC_TEST_POSTGRESQL_URL}" STREQUAL "")
-    # As the runtime tests: skipped on a developer machine, a failure under CI.
-    if(DEFINED ENV{CI})
-      message(FATAL_ERROR "ORMC_TEST_POSTGRESQL_URL is not set: PostgreSQL tests must run in CI")
-    endif()
-    # CTest's SKIP_REGULAR_EXPRESSION turns this line into a skip (cmake_language(EXIT) needs CMake 3.29).
-    message("ORMC_TEST_POSTGRESQL_URL is not set: skipped")
-    return()
-  endif()
-  set(args "$ENV{ORMC_TEST_POSTGRESQL_URL}")
-endif()
-
-execute_process(COMMAND ${SAMPLE} ${args} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE status)
-message("${out}")
-if(NOT status EQUAL 0)
-  message(FATAL_ERROR "the sample exited with ${status}: ${err}")
-endif()
-
-# The text of step N: from its "== N." heading to the next heading.
-function(step_text number var)
-  string(REGEX MATCH "\n== ${number}\\. [^\n]*\n(([^=\n][^\n]*)?\n)*" text "${out}")
-  if(text STREQUAL "")
-    message(FATAL_ERROR "step ${number} is missing from the output")
-  endif()
-  set(${var} "${text}" PARENT_SCOPE)
-endfunction()
-
-function(expect number regex)
-  step_text(${number} text)
-  if(NOT text MATCHES "${regex}")
-    message(FATAL_ERROR "step ${number}: expected /${regex}/ in:\n${text}")
-  endif()
-endfunction()
-
-function(expect_not number regex)
-  step_text(${number} text)
-  if(text MATCHES "${regex}")
-    message(FATAL_ERROR "step ${number}: did not expect /${regex}/ in:\n${text}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/../check_sample.cmake)
+run_sample()
 
 # 1. flush one: the org, then its 3 members in one multi-row INSERT.
 expect(1 "SQL: INSERT INTO organizations \\(org_name\\) VALUES")
