@@ -8,22 +8,22 @@
 #include <string_view>
 
 #include "ormc/database.hpp"
+#include "ormc/detail/cell_reader.hpp"
 #include "ormc/value.hpp"
 
 namespace ormc::detail {
 
 /// A forward-only result. For SQLite the statement is stepped lazily; for PostgreSQL the rows are
 /// in memory (or fetched from a server-side cursor by the cursor API).
-class Rows {
+class Rows : public CellReader {
  public:
+  Rows() = default;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
   virtual ~Rows() = default;
   /// Advances to the next row; false when there is none. Call before reading the first row.
   virtual bool next() = 0;
   [[nodiscard]] virtual std::size_t column_count() const = 0;
-  [[nodiscard]] virtual bool is_null(std::size_t column) const = 0;
-  /// The current row's `column` decoded as `type` (NULL gives an empty Value).
-  /// @throw ormc::DataError when the stored value can't be read as `type`.
-  [[nodiscard]] virtual Value get(std::size_t column, Type type) const = 0;
   /// Rows changed by an INSERT/UPDATE/DELETE (valid once the statement has completed).
   [[nodiscard]] virtual std::uint64_t affected_rows() const = 0;
 };

@@ -14,6 +14,7 @@
 
 #include "ormc/column.hpp"
 #include "ormc/decimal.hpp"
+#include "ormc/detail/cell_reader.hpp"
 #include "ormc/dynamic.hpp"
 #include "ormc/metadata.hpp"
 #include "ormc/object.hpp"

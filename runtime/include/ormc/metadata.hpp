@@ -19,6 +19,7 @@ class Object;
 class Database;
 namespace detail {
 class RelationshipState;
+class CellReader;
 }
 enum class DialectKind : std::uint8_t;
 
@@ -72,10 +73,12 @@ struct TableInfo {
   [[nodiscard]] int column_index(std::string_view name) const noexcept;
 };
 
-/// Reads or writes one mapped field of an object as a Value (one pair per column).
+/// Reads or writes one mapped field of an object (one accessor per column).
 struct FieldAccessor {
   Value (*get)(const Object&) = nullptr;
   void (*set)(Object&, Value&&) = nullptr;
+  /// Decodes result cell `index` straight into the field: no Value in between (rows are read this way).
+  void (*load)(Object&, const detail::CellReader&, std::size_t index, const ColumnInfo&) = nullptr;
 };
 
 enum class RelationshipKind : std::uint8_t { OneToMany, ManyToOne, OneToOne, ManyToMany };

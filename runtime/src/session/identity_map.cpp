@@ -1,7 +1,10 @@
 // Identity map implementation: hashing keys and keeping weak entries in step with object lifetimes.
 #include "session/identity_map.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <functional>
+#include <utility>
 
 #include "object_access.hpp"
 
@@ -19,10 +22,45 @@ std::size_t IdentityKeyHash::operator()(const IdentityKeyView& k) const noexcept
   return h;
 }
 
+namespace {
+
+// Runs of 2^kRunBits consecutive integer keys share consecutive slots (see home()); the table is
+// always larger than one run.
+constexpr unsigned kRunBits = 4;
+constexpr std::size_t kMinSlots = 64;
+static_assert(kMinSlots > (std::size_t{1} << kRunBits), "home() must shift by less than 64");
+
+bool same_key(const IdentityKey& stored, const IdentityKeyView& key) noexcept {
+  if (stored.entity != key.entity || stored.key.size() != key.key.size()) return false;
+  // One integer each: compare without visiting the variants.
+  if (key.key.size() == 1 && stored.key[0].holds<std::int64_t>() && key.key[0].holds<std::int64_t>())
+    return stored.key[0].as<std::int64_t>() == key.key[0].as<std::int64_t>();
+  return std::equal(stored.key.begin(), stored.key.end(), key.key.begin());
+}
+
+const IdentityKey& key_of(const Object& object) noexcept { return ObjectAccess::state(object).identity_key; }
+
+}  // namespace
+
+std::size_t IdentityMap::home(std::size_t hash) const noexcept {
+  // Runs of 16 consecutive keys stay in consecutive slots (walking rows in key order touches one
+  // cache line after another, as with an identity hash), while Fibonacci hashing scatters the runs:
+  // pure identity placement would build long probe runs under linear probing, and a pure scatter
+  // turned 100,000 in-order get()s into a cache miss each (33 ns -> 430 ns per lookup).
+  const std::size_t run = ((hash >> kRunBits) * 0x9E3779B97F4A7C15ULL) >> (shift_ + kRunBits);
+  return (run << kRunBits) | (hash & ((std::size_t{1} << kRunBits) - 1));
+}
+
 std::shared_ptr<Object> IdentityMap::find(const IdentityKeyView& key) const {
-  auto it = map_.find(key);
-  if (it == map_.end()) return nullptr;
-  return it->second.lock();
+  if (size_ == 0) return nullptr;
+  const std::size_t hash = IdentityKeyHash{}(key);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = home(hash);; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.object == nullptr) return nullptr;
+    // A dying object (its last reference gone, its destructor not yet run) locks to null: not found.
+    if (slot.hash == hash && same_key(key_of(*slot.object), key)) return slot.object->weak_from_this().lock();
+  }
 }
 
 std::vector<Value> IdentityMap::primary_key_of(const Object& object) {
@@ -37,16 +75,93 @@ const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object) {
   return insert(object, KeyValues(primary_key_of(*object)));
 }
 
-const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object, KeyValues key_values) {
-  IdentityKey key{&object->ormc_entity(), std::move(key_values)};
-  auto [it, inserted] = map_.try_emplace(std::move(key), object);
-  if (!inserted) it->second = object;  // the previous object of this row is gone (checked by the caller)
-  return &it->first;
+const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object, KeyValues&& key_values) {
+  InstanceState& state = ObjectAccess::state(*object);
+  // Registered already (under an older key): the key storage is about to be overwritten.
+  if (state.identity != nullptr) erase(state.identity);
+  state.identity = nullptr;
+  state.identity_key.entity = &object->ormc_entity();
+  state.identity_key.key = std::move(key_values);
+  const IdentityKeyView view{state.identity_key.entity, state.identity_key.key};
+  const std::size_t hash = IdentityKeyHash{}(view);
+  if ((size_ + 1) * 4 > slots_.size() * 3) grow(std::max(kMinSlots, slots_.size() * 2));
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = home(hash);; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.object == nullptr) {
+      slot = {hash, object.get()};
+      ++size_;
+      return &state.identity_key;
+    }
+    if (slot.object != object.get() && slot.hash == hash && same_key(key_of(*slot.object), view)) {
+      // The previous object of this row is dying (checked by the caller): it no longer owns the entry.
+      ObjectAccess::state(*slot.object).identity = nullptr;
+      slot.object = object.get();
+      return &state.identity_key;
+    }
+  }
 }
 
 void IdentityMap::erase(const IdentityKey* key) {
-  auto it = map_.find(IdentityKeyView{key->entity, key->key});
-  if (it != map_.end() && &it->first == key) map_.erase(it);
+  if (size_ == 0) return;
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = home(IdentityKeyHash{}(IdentityKeyView{key->entity, key->key}));
+  for (;; i = (i + 1) & mask) {
+    if (slots_[i].object == nullptr) return;  // not registered
+    if (&key_of(*slots_[i].object) == key) break;
+  }
+  // Backward-shift deletion: pull later members of the probe run into the hole, so lookups never
+  // meet a tombstone and the table never needs cleaning.
+  for (std::size_t j = (i + 1) & mask; slots_[j].object != nullptr; j = (j + 1) & mask) {
+    const std::size_t want = home(slots_[j].hash);
+    // Slot j may move to the hole at i only if its home is not cyclically within (i, j].
+    const bool stays = (i < j) ? (want > i && want <= j) : (want > i || want <= j);
+    if (stays) continue;
+    slots_[i] = slots_[j];
+    i = j;
+  }
+  slots_[i] = Slot{};
+  --size_;
+}
+
+std::vector<std::shared_ptr<Object>> IdentityMap::live_objects() const {
+  std::vector<std::shared_ptr<Object>> live;
+  live.reserve(size_);
+  for (const Slot& slot : slots_)
+    if (slot.object != nullptr)
+      if (auto strong = slot.object->weak_from_this().lock()) live.push_back(std::move(strong));
+  return live;
+}
+
+void IdentityMap::clear() noexcept {
+  slots_.clear();
+  size_ = 0;
+  shift_ = 64;
+}
+
+void IdentityMap::reserve(std::size_t n) {
+  if (n * 4 > slots_.size() * 3) {
+    std::size_t wanted = kMinSlots;
+    while (n * 4 > wanted * 3) wanted *= 2;
+    grow(wanted);
+  }
+}
+
+void IdentityMap::grow(std::size_t min_slots) {
+  std::size_t count = kMinSlots;
+  while (count < min_slots) count *= 2;
+  if (count <= slots_.size()) return;
+  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(count));
+  shift_ = 64 - static_cast<unsigned>(std::countr_zero(count));
+  for (const Slot& slot : old)
+    if (slot.object != nullptr) place(slot);
+}
+
+void IdentityMap::place(Slot slot) noexcept {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = home(slot.hash);
+  while (slots_[i].object != nullptr) i = (i + 1) & mask;
+  slots_[i] = slot;
 }
 
 }  // namespace ormc::detail

@@ -12,13 +12,13 @@ namespace ormc::detail {
   return c.autoincrement || c.server_default.kind != ServerDefault::Kind::None;
 }
 
-/// The value of result column `index`, decoded as `column`'s type; NUMERIC is brought to the
-/// column's declared scale, so "500" stored by SQLite reads back as 500.00 for Numeric(10, 2).
+[[nodiscard]] inline bool is_integer(Type type) noexcept {
+  return type == Type::SmallInteger || type == Type::Integer || type == Type::BigInteger;
+}
+
+/// The value of result column `index`, decoded as `column`'s type (see detail::read_value).
 [[nodiscard]] inline Value read_column(const Rows& rows, std::size_t index, const ColumnInfo& column) {
-  Value v = rows.get(index, column.type);
-  if (column.type == Type::Numeric && column.scale > 0 && v.holds<Decimal>())
-    v = Value(v.as<Decimal>().with_scale(column.scale));
-  return v;
+  return read_value(rows, index, column);
 }
 
 }  // namespace ormc::detail

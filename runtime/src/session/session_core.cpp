@@ -445,8 +445,7 @@ void SessionCore::load_expired(const Object& object) {
   populate(const_cast<Object&>(object), *rows, 0, true);
 }
 
-void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, bool only_expired,
-                           std::span<const std::uint16_t> already_set) {
+void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, bool only_expired) {
   InstanceState& s = ObjectAccess::state(object);
   const EntityInfo& entity = object.ormc_entity();
   const auto& columns = entity.table->columns;
@@ -454,27 +453,46 @@ void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, 
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (s.modified.contains(i)) continue;
     if (only_expired && !all_expired && !s.expired_columns.contains(i)) continue;
-    if (std::find(already_set.begin(), already_set.end(), i) != already_set.end()) continue;
-    ObjectAccess::set(object, i, read_column(rows, first + i, columns[i]));
+    load_field(object, entity, i, rows, first);
   }
   s.expired = false;
   s.expired_columns.clear();
 }
 
+void SessionCore::load_field(Object& object, const EntityInfo& entity, std::size_t column, const Rows& rows,
+                             std::size_t first) {
+  const FieldAccessor& field = entity.fields[column];
+  // Code generated before FieldAccessor::load existed has no loader: read through a Value then.
+  if (field.load != nullptr) field.load(object, rows, first + column, entity.table->columns[column]);
+  else field.set(object, read_column(rows, first + column, entity.table->columns[column]));
+}
+
 std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, const Rows& rows, std::size_t first) {
   const auto& columns = entity.table->columns;
   KeyValues key;
-  for (std::uint16_t c : entity.primary_key) key.push_back(read_column(rows, first + c, columns[c]));
+  for (std::uint16_t c : entity.primary_key) {
+    // The usual key, one integer column, skips the general decoder.
+    std::int64_t integer = 0;
+    if (is_integer(columns[c].type) && rows.read_int64(first + c, integer) == CellRead::Read)
+      key.push_back(Value(integer));
+    else
+      key.push_back(read_column(rows, first + c, columns[c]));
+  }
   if (auto existing = identity_.find({&entity, key})) {
     // The identity map wins: only expired attributes are filled from the row (SQLAlchemy).
     if (ObjectAccess::state(*existing).expired) populate(*existing, rows, first, true);
     return existing;
   }
   std::shared_ptr<Object> object = entity.instantiate();
-  // The key was decoded for the lookup: set it from there instead of decoding it again.
-  for (std::size_t k = 0; k < entity.primary_key.size(); ++k)
-    ObjectAccess::set(*object, entity.primary_key[k], Value(key[k]));
-  populate(*object, rows, first, false, entity.primary_key);
+  // The key was decoded for the lookup: set it from there rather than decode it again.
+  const auto& key_columns = entity.primary_key;
+  for (std::size_t k = 0; k < key_columns.size(); ++k) ObjectAccess::set(*object, key_columns[k], Value(key[k]));
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (key_columns.size() == 1 ? i == key_columns[0]
+                                : std::find(key_columns.begin(), key_columns.end(), i) != key_columns.end())
+      continue;
+    load_field(*object, entity, i, rows, first);
+  }
   InstanceState& s = ObjectAccess::state(*object);
   s.session = this;
   s.status = Status::Persistent;

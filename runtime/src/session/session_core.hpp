@@ -129,8 +129,10 @@ class SessionCore {
   [[nodiscard]] std::size_t savepoint_index(std::uint64_t id) const noexcept;
   /// Reads the row's columns into `object`, skipping modified columns; `only_expired` limits it
   /// to expired columns.
-  void populate(Object& object, const Rows& rows, std::size_t first, bool only_expired,
-                std::span<const std::uint16_t> already_set = {});
+  void populate(Object& object, const Rows& rows, std::size_t first, bool only_expired);
+  /// Reads result cell `first + column` into the object's field.
+  static void load_field(Object& object, const EntityInfo& entity, std::size_t column, const Rows& rows,
+                         std::size_t first);
 
   Database db_;
   Engine& engine_;

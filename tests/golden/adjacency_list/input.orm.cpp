@@ -3,7 +3,7 @@
 
 namespace golden::adjacency_list {
 
-/// Reads and writes Node's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Node's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Node {
   static const Node& self(const ::ormc::Object& o) { return static_cast<const Node&>(o); }
   static Node& self(::ormc::Object& o) { return static_cast<Node&>(o); }
@@ -11,13 +11,25 @@ struct ormc_access_Node {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_parent_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.parent_id); }
   static void set_parent_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.parent_id = ::ormc::from_value<std::optional<std::int32_t>>(std::move(v));
   }
+  static void load_parent_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.parent_id);
+  }
   static ::ormc::Value get_data(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.data); }
   static void set_data(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.data = ::ormc::from_value<std::string>(std::move(v));
+  }
+  static void load_data(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.data);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Node>(Node::ormc_tag{}); }
 };
@@ -44,9 +56,9 @@ const ::ormc::TableInfo Node{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Node[] = {
-    {&ormc_access_Node::get_id, &ormc_access_Node::set_id},
-    {&ormc_access_Node::get_parent_id, &ormc_access_Node::set_parent_id},
-    {&ormc_access_Node::get_data, &ormc_access_Node::set_data},
+    {&ormc_access_Node::get_id, &ormc_access_Node::set_id, &ormc_access_Node::load_id},
+    {&ormc_access_Node::get_parent_id, &ormc_access_Node::set_parent_id, &ormc_access_Node::load_parent_id},
+    {&ormc_access_Node::get_data, &ormc_access_Node::set_data, &ormc_access_Node::load_data},
 };
 constexpr std::uint16_t ormc_primary_key_Node[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Node_0_primaryjoin[] = {

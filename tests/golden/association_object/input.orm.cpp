@@ -3,7 +3,7 @@
 
 namespace golden::association_object {
 
-/// Reads and writes Left's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Left's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Left {
   static const Left& self(const ::ormc::Object& o) { return static_cast<const Left&>(o); }
   static Left& self(::ormc::Object& o) { return static_cast<Left&>(o); }
@@ -11,10 +11,14 @@ struct ormc_access_Left {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Left>(Left::ormc_tag{}); }
 };
 
-/// Reads and writes Association's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Association's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Association {
   static const Association& self(const ::ormc::Object& o) { return static_cast<const Association&>(o); }
   static Association& self(::ormc::Object& o) { return static_cast<Association&>(o); }
@@ -22,24 +26,40 @@ struct ormc_access_Association {
   static void set_left_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.left_id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_left_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.left_id);
+  }
   static ::ormc::Value get_right_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.right_id); }
   static void set_right_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.right_id = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_right_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.right_id);
   }
   static ::ormc::Value get_extra_data(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.extra_data); }
   static void set_extra_data(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.extra_data = ::ormc::from_value<std::optional<std::string>>(std::move(v));
   }
+  static void load_extra_data(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.extra_data);
+  }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Association>(Association::ormc_tag{}); }
 };
 
-/// Reads and writes Right's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Right's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Right {
   static const Right& self(const ::ormc::Object& o) { return static_cast<const Right&>(o); }
   static Right& self(::ormc::Object& o) { return static_cast<Right&>(o); }
   static ::ormc::Value get_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.id); }
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Right>(Right::ormc_tag{}); }
 };
@@ -83,7 +103,7 @@ const ::ormc::TableInfo Right{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Left[] = {
-    {&ormc_access_Left::get_id, &ormc_access_Left::set_id},
+    {&ormc_access_Left::get_id, &ormc_access_Left::set_id, &ormc_access_Left::load_id},
 };
 constexpr std::uint16_t ormc_primary_key_Left[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Left_0_primaryjoin[] = {
@@ -136,9 +156,9 @@ const ::ormc::EntityInfo& Left::ormc_entity() const noexcept { return ormc_entit
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Association[] = {
-    {&ormc_access_Association::get_left_id, &ormc_access_Association::set_left_id},
-    {&ormc_access_Association::get_right_id, &ormc_access_Association::set_right_id},
-    {&ormc_access_Association::get_extra_data, &ormc_access_Association::set_extra_data},
+    {&ormc_access_Association::get_left_id, &ormc_access_Association::set_left_id, &ormc_access_Association::load_left_id},
+    {&ormc_access_Association::get_right_id, &ormc_access_Association::set_right_id, &ormc_access_Association::load_right_id},
+    {&ormc_access_Association::get_extra_data, &ormc_access_Association::set_extra_data, &ormc_access_Association::load_extra_data},
 };
 constexpr std::uint16_t ormc_primary_key_Association[] = { 0, 1 };
 constexpr ::ormc::JoinPair ormc_rel_Association_0_primaryjoin[] = {
@@ -206,7 +226,7 @@ const ::ormc::EntityInfo& Association::ormc_entity() const noexcept { return orm
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Right[] = {
-    {&ormc_access_Right::get_id, &ormc_access_Right::set_id},
+    {&ormc_access_Right::get_id, &ormc_access_Right::set_id, &ormc_access_Right::load_id},
 };
 constexpr std::uint16_t ormc_primary_key_Right[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Right_0_primaryjoin[] = {

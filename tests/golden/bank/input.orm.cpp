@@ -3,7 +3,7 @@
 
 namespace bank {
 
-/// Reads and writes Account's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Account's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Account {
   static const Account& self(const ::ormc::Object& o) { return static_cast<const Account&>(o); }
   static Account& self(::ormc::Object& o) { return static_cast<Account&>(o); }
@@ -11,15 +11,23 @@ struct ormc_access_Account {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_identifier(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.identifier); }
   static void set_identifier(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.identifier = ::ormc::from_value<std::string>(std::move(v));
+  }
+  static void load_identifier(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.identifier);
   }
   static ::ormc::detail::RelationshipState* state_account_transactions(::ormc::Object& o) { return &self(o).ormc_rel_account_transactions_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Account>(Account::ormc_tag{}); }
 };
 
-/// Reads and writes AccountTransaction's fields for the runtime, one function pair per column.
+/// Reads, writes and loads AccountTransaction's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_AccountTransaction {
   static const AccountTransaction& self(const ::ormc::Object& o) { return static_cast<const AccountTransaction&>(o); }
   static AccountTransaction& self(::ormc::Object& o) { return static_cast<AccountTransaction&>(o); }
@@ -27,32 +35,56 @@ struct ormc_access_AccountTransaction {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_account_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.account_id); }
   static void set_account_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.account_id = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_account_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.account_id);
   }
   static ::ormc::Value get_description(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.description); }
   static void set_description(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.description = ::ormc::from_value<std::string>(std::move(v));
   }
+  static void load_description(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.description);
+  }
   static ::ormc::Value get_amount(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.amount); }
   static void set_amount(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.amount = ::ormc::from_value<::ormc::Decimal>(std::move(v));
+  }
+  static void load_amount(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.amount);
   }
   static ::ormc::Value get_timestamp(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.timestamp); }
   static void set_timestamp(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.timestamp = ::ormc::from_value<::ormc::Timestamp>(std::move(v));
   }
+  static void load_timestamp(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.timestamp);
+  }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<AccountTransaction>(AccountTransaction::ormc_tag{}); }
 };
 
-/// Reads and writes BankAudit's fields for the runtime, one function pair per column.
+/// Reads, writes and loads BankAudit's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_BankAudit {
   static const BankAudit& self(const ::ormc::Object& o) { return static_cast<const BankAudit&>(o); }
   static BankAudit& self(::ormc::Object& o) { return static_cast<BankAudit&>(o); }
   static ::ormc::Value get_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.id); }
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static ::ormc::detail::RelationshipState* state_account_transactions(::ormc::Object& o) { return &self(o).ormc_rel_account_transactions_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<BankAudit>(BankAudit::ormc_tag{}); }
@@ -110,8 +142,8 @@ const ::ormc::TableInfo audit_transaction{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Account[] = {
-    {&ormc_access_Account::get_id, &ormc_access_Account::set_id},
-    {&ormc_access_Account::get_identifier, &ormc_access_Account::set_identifier},
+    {&ormc_access_Account::get_id, &ormc_access_Account::set_id, &ormc_access_Account::load_id},
+    {&ormc_access_Account::get_identifier, &ormc_access_Account::set_identifier, &ormc_access_Account::load_identifier},
 };
 constexpr std::uint16_t ormc_primary_key_Account[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Account_0_primaryjoin[] = {
@@ -167,11 +199,11 @@ const ::ormc::EntityInfo& Account::ormc_entity() const noexcept { return ormc_en
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_AccountTransaction[] = {
-    {&ormc_access_AccountTransaction::get_id, &ormc_access_AccountTransaction::set_id},
-    {&ormc_access_AccountTransaction::get_account_id, &ormc_access_AccountTransaction::set_account_id},
-    {&ormc_access_AccountTransaction::get_description, &ormc_access_AccountTransaction::set_description},
-    {&ormc_access_AccountTransaction::get_amount, &ormc_access_AccountTransaction::set_amount},
-    {&ormc_access_AccountTransaction::get_timestamp, &ormc_access_AccountTransaction::set_timestamp},
+    {&ormc_access_AccountTransaction::get_id, &ormc_access_AccountTransaction::set_id, &ormc_access_AccountTransaction::load_id},
+    {&ormc_access_AccountTransaction::get_account_id, &ormc_access_AccountTransaction::set_account_id, &ormc_access_AccountTransaction::load_account_id},
+    {&ormc_access_AccountTransaction::get_description, &ormc_access_AccountTransaction::set_description, &ormc_access_AccountTransaction::load_description},
+    {&ormc_access_AccountTransaction::get_amount, &ormc_access_AccountTransaction::set_amount, &ormc_access_AccountTransaction::load_amount},
+    {&ormc_access_AccountTransaction::get_timestamp, &ormc_access_AccountTransaction::set_timestamp, &ormc_access_AccountTransaction::load_timestamp},
 };
 constexpr std::uint16_t ormc_primary_key_AccountTransaction[] = { 0 };
 const ::ormc::EntityInfo ormc_entity_AccountTransaction{
@@ -210,7 +242,7 @@ const ::ormc::EntityInfo& AccountTransaction::ormc_entity() const noexcept { ret
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_BankAudit[] = {
-    {&ormc_access_BankAudit::get_id, &ormc_access_BankAudit::set_id},
+    {&ormc_access_BankAudit::get_id, &ormc_access_BankAudit::set_id, &ormc_access_BankAudit::load_id},
 };
 constexpr std::uint16_t ormc_primary_key_BankAudit[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_BankAudit_0_primaryjoin[] = {

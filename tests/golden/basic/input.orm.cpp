@@ -3,7 +3,7 @@
 
 namespace golden::basic {
 
-/// Reads and writes Customer's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Customer's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Customer {
   static const Customer& self(const ::ormc::Object& o) { return static_cast<const Customer&>(o); }
   static Customer& self(::ormc::Object& o) { return static_cast<Customer&>(o); }
@@ -11,42 +11,78 @@ struct ormc_access_Customer {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_name(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.name); }
   static void set_name(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.name = ::ormc::from_value<std::string>(std::move(v));
+  }
+  static void load_name(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
   }
   static ::ormc::Value get_email(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.email); }
   static void set_email(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.email = ::ormc::from_value<std::optional<std::string>>(std::move(v));
   }
+  static void load_email(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.email);
+  }
   static ::ormc::Value get_bio(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.bio); }
   static void set_bio(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.bio = ::ormc::from_value<std::optional<std::string>>(std::move(v));
+  }
+  static void load_bio(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.bio);
   }
   static ::ormc::Value get_active(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.active); }
   static void set_active(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.active = ::ormc::from_value<bool>(std::move(v));
   }
+  static void load_active(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.active);
+  }
   static ::ormc::Value get_score(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.score); }
   static void set_score(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.score = ::ormc::from_value<double>(std::move(v));
+  }
+  static void load_score(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.score);
   }
   static ::ormc::Value get_visits(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.visits); }
   static void set_visits(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.visits = ::ormc::from_value<std::int64_t>(std::move(v));
   }
+  static void load_visits(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.visits);
+  }
   static ::ormc::Value get_balance(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.balance); }
   static void set_balance(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.balance = ::ormc::from_value<::ormc::Decimal>(std::move(v));
+  }
+  static void load_balance(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.balance);
   }
   static ::ormc::Value get_created_at(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.created_at); }
   static void set_created_at(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.created_at = ::ormc::from_value<::ormc::Timestamp>(std::move(v));
   }
+  static void load_created_at(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.created_at);
+  }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Customer>(Customer::ormc_tag{}); }
 };
 
-/// Reads and writes Order's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Order's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Order {
   static const Order& self(const ::ormc::Object& o) { return static_cast<const Order&>(o); }
   static Order& self(::ormc::Object& o) { return static_cast<Order&>(o); }
@@ -54,21 +90,41 @@ struct ormc_access_Order {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int64_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_customer_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.customer_id); }
   static void set_customer_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.customer_id = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_customer_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.customer_id);
   }
   static ::ormc::Value get_class_(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.class_); }
   static void set_class_(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.class_ = ::ormc::from_value<std::string>(std::move(v));
   }
+  static void load_class_(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.class_);
+  }
   static ::ormc::Value get_c(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.c); }
   static void set_c(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.c = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_c(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.c);
+  }
   static ::ormc::Value get_table(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.table); }
   static void set_table(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.table = ::ormc::from_value<std::optional<std::string>>(std::move(v));
+  }
+  static void load_table(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.table);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Order>(Order::ormc_tag{}); }
 };
@@ -113,15 +169,15 @@ const ::ormc::TableInfo Order{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Customer[] = {
-    {&ormc_access_Customer::get_id, &ormc_access_Customer::set_id},
-    {&ormc_access_Customer::get_name, &ormc_access_Customer::set_name},
-    {&ormc_access_Customer::get_email, &ormc_access_Customer::set_email},
-    {&ormc_access_Customer::get_bio, &ormc_access_Customer::set_bio},
-    {&ormc_access_Customer::get_active, &ormc_access_Customer::set_active},
-    {&ormc_access_Customer::get_score, &ormc_access_Customer::set_score},
-    {&ormc_access_Customer::get_visits, &ormc_access_Customer::set_visits},
-    {&ormc_access_Customer::get_balance, &ormc_access_Customer::set_balance},
-    {&ormc_access_Customer::get_created_at, &ormc_access_Customer::set_created_at},
+    {&ormc_access_Customer::get_id, &ormc_access_Customer::set_id, &ormc_access_Customer::load_id},
+    {&ormc_access_Customer::get_name, &ormc_access_Customer::set_name, &ormc_access_Customer::load_name},
+    {&ormc_access_Customer::get_email, &ormc_access_Customer::set_email, &ormc_access_Customer::load_email},
+    {&ormc_access_Customer::get_bio, &ormc_access_Customer::set_bio, &ormc_access_Customer::load_bio},
+    {&ormc_access_Customer::get_active, &ormc_access_Customer::set_active, &ormc_access_Customer::load_active},
+    {&ormc_access_Customer::get_score, &ormc_access_Customer::set_score, &ormc_access_Customer::load_score},
+    {&ormc_access_Customer::get_visits, &ormc_access_Customer::set_visits, &ormc_access_Customer::load_visits},
+    {&ormc_access_Customer::get_balance, &ormc_access_Customer::set_balance, &ormc_access_Customer::load_balance},
+    {&ormc_access_Customer::get_created_at, &ormc_access_Customer::set_created_at, &ormc_access_Customer::load_created_at},
 };
 constexpr std::uint16_t ormc_primary_key_Customer[] = { 0 };
 const ::ormc::EntityInfo ormc_entity_Customer{
@@ -164,11 +220,11 @@ const ::ormc::EntityInfo& Customer::ormc_entity() const noexcept { return ormc_e
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Order[] = {
-    {&ormc_access_Order::get_id, &ormc_access_Order::set_id},
-    {&ormc_access_Order::get_customer_id, &ormc_access_Order::set_customer_id},
-    {&ormc_access_Order::get_class_, &ormc_access_Order::set_class_},
-    {&ormc_access_Order::get_c, &ormc_access_Order::set_c},
-    {&ormc_access_Order::get_table, &ormc_access_Order::set_table},
+    {&ormc_access_Order::get_id, &ormc_access_Order::set_id, &ormc_access_Order::load_id},
+    {&ormc_access_Order::get_customer_id, &ormc_access_Order::set_customer_id, &ormc_access_Order::load_customer_id},
+    {&ormc_access_Order::get_class_, &ormc_access_Order::set_class_, &ormc_access_Order::load_class_},
+    {&ormc_access_Order::get_c, &ormc_access_Order::set_c, &ormc_access_Order::load_c},
+    {&ormc_access_Order::get_table, &ormc_access_Order::set_table, &ormc_access_Order::load_table},
 };
 constexpr std::uint16_t ormc_primary_key_Order[] = { 0 };
 const ::ormc::EntityInfo ormc_entity_Order{

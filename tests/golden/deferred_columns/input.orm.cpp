@@ -3,7 +3,7 @@
 
 namespace golden::deferred_columns {
 
-/// Reads and writes Book's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Book's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Book {
   static const Book& self(const ::ormc::Object& o) { return static_cast<const Book&>(o); }
   static Book& self(::ormc::Object& o) { return static_cast<Book&>(o); }
@@ -11,25 +11,49 @@ struct ormc_access_Book {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_title(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.title); }
   static void set_title(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.title = ::ormc::from_value<std::string>(std::move(v));
+  }
+  static void load_title(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.title);
   }
   static ::ormc::Value get_summary(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.summary); }
   static void set_summary(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.summary = ::ormc::from_value<std::string>(std::move(v));
   }
+  static void load_summary(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.summary);
+  }
   static ::ormc::Value get_excerpt(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.excerpt); }
   static void set_excerpt(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.excerpt = ::ormc::from_value<std::optional<std::string>>(std::move(v));
+  }
+  static void load_excerpt(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.excerpt);
   }
   static ::ormc::Value get_photo1(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.photo1); }
   static void set_photo1(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.photo1 = ::ormc::from_value<std::optional<::ormc::Bytes>>(std::move(v));
   }
+  static void load_photo1(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.photo1);
+  }
   static ::ormc::Value get_photo2(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.photo2); }
   static void set_photo2(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.photo2 = ::ormc::from_value<std::optional<::ormc::Bytes>>(std::move(v));
+  }
+  static void load_photo2(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.photo2);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Book>(Book::ormc_tag{}); }
 };
@@ -58,12 +82,12 @@ const ::ormc::TableInfo Book{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Book[] = {
-    {&ormc_access_Book::get_id, &ormc_access_Book::set_id},
-    {&ormc_access_Book::get_title, &ormc_access_Book::set_title},
-    {&ormc_access_Book::get_summary, &ormc_access_Book::set_summary},
-    {&ormc_access_Book::get_excerpt, &ormc_access_Book::set_excerpt},
-    {&ormc_access_Book::get_photo1, &ormc_access_Book::set_photo1},
-    {&ormc_access_Book::get_photo2, &ormc_access_Book::set_photo2},
+    {&ormc_access_Book::get_id, &ormc_access_Book::set_id, &ormc_access_Book::load_id},
+    {&ormc_access_Book::get_title, &ormc_access_Book::set_title, &ormc_access_Book::load_title},
+    {&ormc_access_Book::get_summary, &ormc_access_Book::set_summary, &ormc_access_Book::load_summary},
+    {&ormc_access_Book::get_excerpt, &ormc_access_Book::set_excerpt, &ormc_access_Book::load_excerpt},
+    {&ormc_access_Book::get_photo1, &ormc_access_Book::set_photo1, &ormc_access_Book::load_photo1},
+    {&ormc_access_Book::get_photo2, &ormc_access_Book::set_photo2, &ormc_access_Book::load_photo2},
 };
 constexpr std::uint16_t ormc_primary_key_Book[] = { 0 };
 constexpr ::ormc::OrderTerm ormc_order_by_Book[] = { {1, false} };

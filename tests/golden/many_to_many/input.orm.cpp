@@ -3,7 +3,7 @@
 
 namespace golden::many_to_many {
 
-/// Reads and writes Left's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Left's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Left {
   static const Left& self(const ::ormc::Object& o) { return static_cast<const Left&>(o); }
   static Left& self(::ormc::Object& o) { return static_cast<Left&>(o); }
@@ -11,16 +11,24 @@ struct ormc_access_Left {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Left>(Left::ormc_tag{}); }
 };
 
-/// Reads and writes Right's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Right's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Right {
   static const Right& self(const ::ormc::Object& o) { return static_cast<const Right&>(o); }
   static Right& self(::ormc::Object& o) { return static_cast<Right&>(o); }
   static ::ormc::Value get_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.id); }
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Right>(Right::ormc_tag{}); }
 };
@@ -63,7 +71,7 @@ const ::ormc::TableInfo association{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Left[] = {
-    {&ormc_access_Left::get_id, &ormc_access_Left::set_id},
+    {&ormc_access_Left::get_id, &ormc_access_Left::set_id, &ormc_access_Left::load_id},
 };
 constexpr std::uint16_t ormc_primary_key_Left[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Left_0_primaryjoin[] = {
@@ -119,7 +127,7 @@ const ::ormc::EntityInfo& Left::ormc_entity() const noexcept { return ormc_entit
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Right[] = {
-    {&ormc_access_Right::get_id, &ormc_access_Right::set_id},
+    {&ormc_access_Right::get_id, &ormc_access_Right::set_id, &ormc_access_Right::load_id},
 };
 constexpr std::uint16_t ormc_primary_key_Right[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Right_0_primaryjoin[] = {

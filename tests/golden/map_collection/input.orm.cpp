@@ -3,7 +3,7 @@
 
 namespace golden::map_collection {
 
-/// Reads and writes Item's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Item's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Item {
   static const Item& self(const ::ormc::Object& o) { return static_cast<const Item&>(o); }
   static Item& self(::ormc::Object& o) { return static_cast<Item&>(o); }
@@ -11,10 +11,14 @@ struct ormc_access_Item {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Item>(Item::ormc_tag{}); }
 };
 
-/// Reads and writes Note's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Note's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Note {
   static const Note& self(const ::ormc::Object& o) { return static_cast<const Note&>(o); }
   static Note& self(::ormc::Object& o) { return static_cast<Note&>(o); }
@@ -22,17 +26,33 @@ struct ormc_access_Note {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_item_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.item_id); }
   static void set_item_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.item_id = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_item_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.item_id);
   }
   static ::ormc::Value get_keyword(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.keyword); }
   static void set_keyword(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.keyword = ::ormc::from_value<std::string>(std::move(v));
   }
+  static void load_keyword(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.keyword);
+  }
   static ::ormc::Value get_text(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.text); }
   static void set_text(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.text = ::ormc::from_value<std::optional<std::string>>(std::move(v));
+  }
+  static void load_text(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.text);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Note>(Note::ormc_tag{}); }
 };
@@ -73,7 +93,7 @@ const ::ormc::TableInfo Note{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Item[] = {
-    {&ormc_access_Item::get_id, &ormc_access_Item::set_id},
+    {&ormc_access_Item::get_id, &ormc_access_Item::set_id, &ormc_access_Item::load_id},
 };
 constexpr std::uint16_t ormc_primary_key_Item[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Item_0_primaryjoin[] = {
@@ -126,10 +146,10 @@ const ::ormc::EntityInfo& Item::ormc_entity() const noexcept { return ormc_entit
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Note[] = {
-    {&ormc_access_Note::get_id, &ormc_access_Note::set_id},
-    {&ormc_access_Note::get_item_id, &ormc_access_Note::set_item_id},
-    {&ormc_access_Note::get_keyword, &ormc_access_Note::set_keyword},
-    {&ormc_access_Note::get_text, &ormc_access_Note::set_text},
+    {&ormc_access_Note::get_id, &ormc_access_Note::set_id, &ormc_access_Note::load_id},
+    {&ormc_access_Note::get_item_id, &ormc_access_Note::set_item_id, &ormc_access_Note::load_item_id},
+    {&ormc_access_Note::get_keyword, &ormc_access_Note::set_keyword, &ormc_access_Note::load_keyword},
+    {&ormc_access_Note::get_text, &ormc_access_Note::set_text, &ormc_access_Note::load_text},
 };
 constexpr std::uint16_t ormc_primary_key_Note[] = { 0 };
 const ::ormc::EntityInfo ormc_entity_Note{

@@ -3,7 +3,7 @@
 
 namespace golden::name_collisions {
 
-/// Reads and writes Setting's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Setting's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Setting {
   static const Setting& self(const ::ormc::Object& o) { return static_cast<const Setting&>(o); }
   static Setting& self(::ormc::Object& o) { return static_cast<Setting&>(o); }
@@ -11,33 +11,65 @@ struct ormc_access_Setting {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_x(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.x); }
   static void set_x(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.x = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_x(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.x);
   }
   static ::ormc::Value get_set_x(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.set_x); }
   static void set_set_x(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.set_x = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_set_x(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.set_x);
+  }
   static ::ormc::Value get_class__(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.class__); }
   static void set_class__(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.class__ = ::ormc::from_value<std::string>(std::move(v));
+  }
+  static void load_class__(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.class__);
   }
   static ::ormc::Value get_class_(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.class_); }
   static void set_class_(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.class_ = ::ormc::from_value<std::string>(std::move(v));
   }
+  static void load_class_(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.class_);
+  }
   static ::ormc::Value get_c(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.c); }
   static void set_c(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.c = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_c(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.c);
   }
   static ::ormc::Value get_create(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.create); }
   static void set_create(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.create = ::ormc::from_value<bool>(std::move(v));
   }
+  static void load_create(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.create);
+  }
   static ::ormc::Value get_session(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.session); }
   static void set_session(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.session = ::ormc::from_value<std::optional<std::string>>(std::move(v));
+  }
+  static void load_session(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.session);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Setting>(Setting::ormc_tag{}); }
 };
@@ -68,14 +100,14 @@ const ::ormc::TableInfo Setting{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Setting[] = {
-    {&ormc_access_Setting::get_id, &ormc_access_Setting::set_id},
-    {&ormc_access_Setting::get_x, &ormc_access_Setting::set_x},
-    {&ormc_access_Setting::get_set_x, &ormc_access_Setting::set_set_x},
-    {&ormc_access_Setting::get_class__, &ormc_access_Setting::set_class__},
-    {&ormc_access_Setting::get_class_, &ormc_access_Setting::set_class_},
-    {&ormc_access_Setting::get_c, &ormc_access_Setting::set_c},
-    {&ormc_access_Setting::get_create, &ormc_access_Setting::set_create},
-    {&ormc_access_Setting::get_session, &ormc_access_Setting::set_session},
+    {&ormc_access_Setting::get_id, &ormc_access_Setting::set_id, &ormc_access_Setting::load_id},
+    {&ormc_access_Setting::get_x, &ormc_access_Setting::set_x, &ormc_access_Setting::load_x},
+    {&ormc_access_Setting::get_set_x, &ormc_access_Setting::set_set_x, &ormc_access_Setting::load_set_x},
+    {&ormc_access_Setting::get_class__, &ormc_access_Setting::set_class__, &ormc_access_Setting::load_class__},
+    {&ormc_access_Setting::get_class_, &ormc_access_Setting::set_class_, &ormc_access_Setting::load_class_},
+    {&ormc_access_Setting::get_c, &ormc_access_Setting::set_c, &ormc_access_Setting::load_c},
+    {&ormc_access_Setting::get_create, &ormc_access_Setting::set_create, &ormc_access_Setting::load_create},
+    {&ormc_access_Setting::get_session, &ormc_access_Setting::set_session, &ormc_access_Setting::load_session},
 };
 constexpr std::uint16_t ormc_primary_key_Setting[] = { 0 };
 const ::ormc::EntityInfo ormc_entity_Setting{

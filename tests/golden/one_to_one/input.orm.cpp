@@ -3,7 +3,7 @@
 
 namespace golden::one_to_one {
 
-/// Reads and writes Parent's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Parent's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Parent {
   static const Parent& self(const ::ormc::Object& o) { return static_cast<const Parent&>(o); }
   static Parent& self(::ormc::Object& o) { return static_cast<Parent&>(o); }
@@ -11,10 +11,14 @@ struct ormc_access_Parent {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Parent>(Parent::ormc_tag{}); }
 };
 
-/// Reads and writes Child's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Child's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Child {
   static const Child& self(const ::ormc::Object& o) { return static_cast<const Child&>(o); }
   static Child& self(::ormc::Object& o) { return static_cast<Child&>(o); }
@@ -22,9 +26,17 @@ struct ormc_access_Child {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_parent_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.parent_id); }
   static void set_parent_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.parent_id = ::ormc::from_value<std::int32_t>(std::move(v));
+  }
+  static void load_parent_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.parent_id);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Child>(Child::ormc_tag{}); }
 };
@@ -58,7 +70,7 @@ const ::ormc::TableInfo Child{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Parent[] = {
-    {&ormc_access_Parent::get_id, &ormc_access_Parent::set_id},
+    {&ormc_access_Parent::get_id, &ormc_access_Parent::set_id, &ormc_access_Parent::load_id},
 };
 constexpr std::uint16_t ormc_primary_key_Parent[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Parent_0_primaryjoin[] = {
@@ -111,8 +123,8 @@ const ::ormc::EntityInfo& Parent::ormc_entity() const noexcept { return ormc_ent
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Child[] = {
-    {&ormc_access_Child::get_id, &ormc_access_Child::set_id},
-    {&ormc_access_Child::get_parent_id, &ormc_access_Child::set_parent_id},
+    {&ormc_access_Child::get_id, &ormc_access_Child::set_id, &ormc_access_Child::load_id},
+    {&ormc_access_Child::get_parent_id, &ormc_access_Child::set_parent_id, &ormc_access_Child::load_parent_id},
 };
 constexpr std::uint16_t ormc_primary_key_Child[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Child_0_primaryjoin[] = {

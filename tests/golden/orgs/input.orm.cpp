@@ -3,7 +3,7 @@
 
 namespace orgs {
 
-/// Reads and writes Organization's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Organization's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Organization {
   static const Organization& self(const ::ormc::Object& o) { return static_cast<const Organization&>(o); }
   static Organization& self(::ormc::Object& o) { return static_cast<Organization&>(o); }
@@ -11,15 +11,23 @@ struct ormc_access_Organization {
   static void set_org_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.org_id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_org_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.org_id);
+  }
   static ::ormc::Value get_name(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.name); }
   static void set_name(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.name = ::ormc::from_value<std::string>(std::move(v));
+  }
+  static void load_name(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
   }
   static ::ormc::detail::RelationshipState* state_members(::ormc::Object& o) { return &self(o).ormc_rel_members_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Organization>(Organization::ormc_tag{}); }
 };
 
-/// Reads and writes Member's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Member's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Member {
   static const Member& self(const ::ormc::Object& o) { return static_cast<const Member&>(o); }
   static Member& self(::ormc::Object& o) { return static_cast<Member&>(o); }
@@ -27,13 +35,25 @@ struct ormc_access_Member {
   static void set_member_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.member_id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_member_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.member_id);
+  }
   static ::ormc::Value get_name(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.name); }
   static void set_name(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.name = ::ormc::from_value<std::string>(std::move(v));
   }
+  static void load_name(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
+  }
   static ::ormc::Value get_org_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.org_id); }
   static void set_org_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.org_id = ::ormc::from_value<std::optional<std::int32_t>>(std::move(v));
+  }
+  static void load_org_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.org_id);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Member>(Member::ormc_tag{}); }
 };
@@ -69,8 +89,8 @@ const ::ormc::TableInfo Member{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Organization[] = {
-    {&ormc_access_Organization::get_org_id, &ormc_access_Organization::set_org_id},
-    {&ormc_access_Organization::get_name, &ormc_access_Organization::set_name},
+    {&ormc_access_Organization::get_org_id, &ormc_access_Organization::set_org_id, &ormc_access_Organization::load_org_id},
+    {&ormc_access_Organization::get_name, &ormc_access_Organization::set_name, &ormc_access_Organization::load_name},
 };
 constexpr std::uint16_t ormc_primary_key_Organization[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Organization_0_primaryjoin[] = {
@@ -124,9 +144,9 @@ const ::ormc::EntityInfo& Organization::ormc_entity() const noexcept { return or
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Member[] = {
-    {&ormc_access_Member::get_member_id, &ormc_access_Member::set_member_id},
-    {&ormc_access_Member::get_name, &ormc_access_Member::set_name},
-    {&ormc_access_Member::get_org_id, &ormc_access_Member::set_org_id},
+    {&ormc_access_Member::get_member_id, &ormc_access_Member::set_member_id, &ormc_access_Member::load_member_id},
+    {&ormc_access_Member::get_name, &ormc_access_Member::set_name, &ormc_access_Member::load_name},
+    {&ormc_access_Member::get_org_id, &ormc_access_Member::set_org_id, &ormc_access_Member::load_org_id},
 };
 constexpr std::uint16_t ormc_primary_key_Member[] = { 0 };
 const ::ormc::EntityInfo ormc_entity_Member{

@@ -3,7 +3,7 @@
 
 namespace golden::post_update_cycle {
 
-/// Reads and writes Widget's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Widget's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Widget {
   static const Widget& self(const ::ormc::Object& o) { return static_cast<const Widget&>(o); }
   static Widget& self(::ormc::Object& o) { return static_cast<Widget&>(o); }
@@ -11,18 +11,30 @@ struct ormc_access_Widget {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_favorite_entry_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.favorite_entry_id); }
   static void set_favorite_entry_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.favorite_entry_id = ::ormc::from_value<std::optional<std::int32_t>>(std::move(v));
+  }
+  static void load_favorite_entry_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.favorite_entry_id);
   }
   static ::ormc::Value get_name(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.name); }
   static void set_name(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.name = ::ormc::from_value<std::string>(std::move(v));
   }
+  static void load_name(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
+  }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Widget>(Widget::ormc_tag{}); }
 };
 
-/// Reads and writes Entry's fields for the runtime, one function pair per column.
+/// Reads, writes and loads Entry's fields for the runtime: get_, set_ and load_ per column.
 struct ormc_access_Entry {
   static const Entry& self(const ::ormc::Object& o) { return static_cast<const Entry&>(o); }
   static Entry& self(::ormc::Object& o) { return static_cast<Entry&>(o); }
@@ -30,13 +42,25 @@ struct ormc_access_Entry {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static void load_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
+  }
   static ::ormc::Value get_widget_id(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.widget_id); }
   static void set_widget_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.widget_id = ::ormc::from_value<std::optional<std::int32_t>>(std::move(v));
   }
+  static void load_widget_id(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.widget_id);
+  }
   static ::ormc::Value get_name(const ::ormc::Object& o) { return ::ormc::to_value(self(o).ormc_row_.name); }
   static void set_name(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.name = ::ormc::from_value<std::string>(std::move(v));
+  }
+  static void load_name(::ormc::Object& o, const ::ormc::detail::CellReader& r, std::size_t i,
+                              const ::ormc::ColumnInfo& c) {
+    ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
   }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Entry>(Entry::ormc_tag{}); }
 };
@@ -74,9 +98,9 @@ const ::ormc::TableInfo Entry{
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Widget[] = {
-    {&ormc_access_Widget::get_id, &ormc_access_Widget::set_id},
-    {&ormc_access_Widget::get_favorite_entry_id, &ormc_access_Widget::set_favorite_entry_id},
-    {&ormc_access_Widget::get_name, &ormc_access_Widget::set_name},
+    {&ormc_access_Widget::get_id, &ormc_access_Widget::set_id, &ormc_access_Widget::load_id},
+    {&ormc_access_Widget::get_favorite_entry_id, &ormc_access_Widget::set_favorite_entry_id, &ormc_access_Widget::load_favorite_entry_id},
+    {&ormc_access_Widget::get_name, &ormc_access_Widget::set_name, &ormc_access_Widget::load_name},
 };
 constexpr std::uint16_t ormc_primary_key_Widget[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Widget_0_primaryjoin[] = {
@@ -147,9 +171,9 @@ const ::ormc::EntityInfo& Widget::ormc_entity() const noexcept { return ormc_ent
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Entry[] = {
-    {&ormc_access_Entry::get_id, &ormc_access_Entry::set_id},
-    {&ormc_access_Entry::get_widget_id, &ormc_access_Entry::set_widget_id},
-    {&ormc_access_Entry::get_name, &ormc_access_Entry::set_name},
+    {&ormc_access_Entry::get_id, &ormc_access_Entry::set_id, &ormc_access_Entry::load_id},
+    {&ormc_access_Entry::get_widget_id, &ormc_access_Entry::set_widget_id, &ormc_access_Entry::load_widget_id},
+    {&ormc_access_Entry::get_name, &ormc_access_Entry::set_name, &ormc_access_Entry::load_name},
 };
 constexpr std::uint16_t ormc_primary_key_Entry[] = { 0 };
 constexpr ::ormc::JoinPair ormc_rel_Entry_0_primaryjoin[] = {

@@ -5,10 +5,11 @@
 #include <cstdint>
 #include <memory>
 
+#include "ormc/detail/identity_key.hpp"
+
 namespace ormc::detail {
 
 class SessionCore;
-struct IdentityKey;
 
 /// Lifecycle of an object, as SQLAlchemy names it.
 enum class Status : std::uint8_t {
@@ -54,7 +55,10 @@ class ColumnSet {
 
 struct InstanceState {
   SessionCore* session = nullptr;  ///< owning session while pending/persistent/deleted
-  const IdentityKey* identity = nullptr;  ///< its entry in the session's identity map, if any
+  const IdentityKey* identity = nullptr;  ///< its entry in the session's identity map (&identity_key), if any
+  /// Storage of the identity map's key for this object: kept here so that registering a loaded row
+  /// allocates nothing (the map itself holds only object pointers).
+  IdentityKey identity_key;
   Status status = Status::Transient;
   bool expired = false;            ///< some attributes must be reloaded before being read
   ColumnSet expired_columns;       ///< which ones (all columns when `expired` and this is empty)

@@ -120,6 +120,20 @@ class PgRows final : public Rows {
     if (f.is_null()) return Value();
     return decode(std::string_view(f.c_str(), f.size()), column, type);
   }
+  [[nodiscard]] CellRead read_int64(std::size_t column, std::int64_t& out) const override {
+    const pqxx::field f = field(column);
+    if (f.is_null()) return CellRead::Null;
+    const auto v = parse_int64(std::string_view(f.c_str(), f.size()));
+    if (!v) return CellRead::Other;
+    out = *v;
+    return CellRead::Read;
+  }
+  [[nodiscard]] CellRead read_text(std::size_t column, std::string& out) const override {
+    const pqxx::field f = field(column);
+    if (f.is_null()) return CellRead::Null;
+    out.assign(f.c_str(), f.size());
+    return CellRead::Read;
+  }
   [[nodiscard]] std::uint64_t affected_rows() const override { return result_.affected_rows(); }
 
  private:

@@ -253,6 +253,20 @@ class BufferedRows final : public Rows {
   [[nodiscard]] Value get(std::size_t column, Type type) const override {
     return decode(cell(column).view(), column, type);
   }
+  [[nodiscard]] CellRead read_int64(std::size_t column, std::int64_t& out) const override {
+    const Cell& c = cell(column);
+    if (c.storage == SQLITE_NULL) return CellRead::Null;
+    if (c.storage != SQLITE_INTEGER) return CellRead::Other;
+    out = c.integer;
+    return CellRead::Read;
+  }
+  [[nodiscard]] CellRead read_text(std::size_t column, std::string& out) const override {
+    const Cell& c = cell(column);
+    if (c.storage == SQLITE_NULL) return CellRead::Null;
+    if (c.storage != SQLITE_TEXT) return CellRead::Other;
+    out = c.bytes;
+    return CellRead::Read;
+  }
   [[nodiscard]] std::uint64_t affected_rows() const override { return affected_; }
 
  private:
@@ -320,6 +334,32 @@ class LazyRows final : public Rows {
   [[nodiscard]] Value get(std::size_t column, Type type) const override {
     check_row(column);
     return decode(read_cell(stmt_, static_cast<int>(column)), column, type);
+  }
+  // The fast paths read through sqlite3_column_value: one column call per cell instead of a
+  // sqlite3_column_type and a getter. Its "unprotected" value is safe here because a connection is
+  // used by one thread at a time (opened SQLITE_OPEN_NOMUTEX, handed out by the pool).
+  [[nodiscard]] CellRead read_int64(std::size_t column, std::int64_t& out) const override {
+    check_row(column);
+    sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(column));
+    switch (sqlite3_value_type(v)) {
+      case SQLITE_INTEGER: out = sqlite3_value_int64(v); return CellRead::Read;
+      case SQLITE_NULL: return CellRead::Null;
+      default: return CellRead::Other;
+    }
+  }
+  [[nodiscard]] CellRead read_text(std::size_t column, std::string& out) const override {
+    check_row(column);
+    sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(column));
+    switch (sqlite3_value_type(v)) {
+      case SQLITE_TEXT: {
+        // Text first, then its length: the documented order for sqlite3_value_bytes.
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        out.assign(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
+        return CellRead::Read;
+      }
+      case SQLITE_NULL: return CellRead::Null;
+      default: return CellRead::Other;
+    }
   }
   // Read-only statements change nothing.
   [[nodiscard]] std::uint64_t affected_rows() const override { return 0; }

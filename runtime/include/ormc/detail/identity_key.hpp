@@ -1,0 +1,57 @@
+// The key of a row in a Session's identity map: its entity and primary-key values.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "ormc/value.hpp"
+
+namespace ormc {
+struct EntityInfo;
+}
+
+namespace ormc::detail {
+
+/// Primary-key values, inline for the usual single-column key: an identity (one per loaded row)
+/// then costs no allocation of its own.
+class KeyValues {
+ public:
+  KeyValues() = default;
+  explicit KeyValues(std::vector<Value> values) {
+    if (values.size() == 1) {
+      first_ = std::move(values.front());
+      size_ = 1;
+    } else {
+      more_ = std::move(values);
+      size_ = more_.size();
+    }
+  }
+  void push_back(Value v) {
+    if (size_ == 0) {
+      first_ = std::move(v);
+    } else {
+      if (size_ == 1) more_.push_back(std::move(first_));
+      more_.push_back(std::move(v));
+    }
+    ++size_;
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] const Value* begin() const noexcept { return size_ <= 1 ? &first_ : more_.data(); }
+  [[nodiscard]] const Value* end() const noexcept { return begin() + size_; }
+  [[nodiscard]] const Value& operator[](std::size_t i) const noexcept { return begin()[i]; }
+  operator std::span<const Value>() const noexcept { return {begin(), size_}; }
+  [[nodiscard]] std::vector<Value> to_vector() const { return std::vector<Value>(begin(), end()); }
+
+ private:
+  Value first_;
+  std::vector<Value> more_;  ///< every value, when there are two or more
+  std::size_t size_ = 0;
+};
+
+struct IdentityKey {
+  const EntityInfo* entity = nullptr;
+  KeyValues key;
+};
+
+}  // namespace ormc::detail
