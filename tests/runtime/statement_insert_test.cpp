@@ -183,6 +183,28 @@ TEST_F(StatementInsertTest, InsertReturningGivesTheValuesInRowOrder) {
   EXPECT_EQ(labels, (std::vector<std::string>{"x!", "y!"}));
 }
 
+TEST_F(StatementInsertTest, ReturningTheEntityGivesPersistentObjectsOfTheSession) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = committed_account(session, "objects");
+  const std::vector<std::shared_ptr<AccountTransaction>> made = session.execute(
+      account->account_transactions().insert().returning(),
+      {{.description = "one", .amount = Decimal("1.00")}, {.description = "two", .amount = Decimal("2.00")}});
+  ASSERT_EQ(made.size(), 2u);
+  ASSERT_EQ(log_->size(), 1u) << "one INSERT ... RETURNING, no SELECT";
+  EXPECT_NE(log_->sql()[0].find("RETURNING account_transaction.id, account_transaction.account_id"), std::string::npos)
+      << log_->sql()[0];
+  EXPECT_EQ(made[0]->description(), "one");
+  EXPECT_EQ(made[1]->amount(), Decimal("2.00"));
+  EXPECT_EQ(made[1]->account_id(), account->id());
+  EXPECT_GT(made[0]->timestamp().time_since_epoch().count(), 0) << "server-generated values come back too";
+  EXPECT_EQ(session.get<AccountTransaction>(made[0]->id()), made[0]) << "in the identity map: no SQL";
+  EXPECT_EQ(log_->size(), 1u);
+  made[0]->set_description("changed");
+  session.commit();
+  ormc::Session reader(*db_);
+  EXPECT_EQ(reader.get<AccountTransaction>(made[0]->id())->description(), "changed") << "tracked as persistent";
+}
+
 TEST_F(StatementInsertTest, ConcatenationCompilesToTheSqlOperatorOnBothDatabases) {
   ormc::Session session(*db_);
   session.execute(ormc::insert<Author>(), {{.name = "Ada", .email = "ada@example.org", .rating = Decimal("1"), .active = true},

@@ -191,6 +191,8 @@ std::vector<Row> rows() {
        "UPDATE book SET title = book.title || ?1", {Value(" (2nd ed.)")}},
       {"insert ... returning a column", sql(ormc::insert<Tag>().values(Tag::c.label = "a").values(Tag::c.label = "b").returning(Tag::c.id)), pg,
        "INSERT INTO tag (label) VALUES ($1), ($2) RETURNING tag.id", {Value("a"), Value("b")}},
+      {"insert ... returning the entity", sql(ormc::insert<Tag>().values(Tag::c.label = "a").returning()), pg,
+       "INSERT INTO tag (label) VALUES ($1) RETURNING tag.id, tag.label", {Value("a")}},
       {"insert ... returning an expression", sql(ormc::insert<Tag>().values(Tag::c.label = "a").returning(Tag::c.label + "!")), lite,
        "INSERT INTO tag (label) VALUES (?1) RETURNING tag.label || ?2", {Value("a"), Value("!")}},
   };
@@ -274,6 +276,9 @@ TEST(StatementSql, StatementsThatCantBeExpressedAreRefused) {
   EXPECT_THROW((void)ormc::to_sql(ormc::insert<Book>().values(Book::c.title = "a").values(Book::c.title = "b", Book::c.pages = 1), pg),
                ormc::InvalidRequestError);
   EXPECT_THROW((void)ormc::to_sql(ormc::insert<Book>().values(Book::c.title = "a", Book::c.title = "b"), pg),
+               ormc::InvalidRequestError);
+  // RETURNING another table's column.
+  EXPECT_THROW((void)ormc::to_sql(ormc::insert<Book>().values(Book::c.title = "a").returning(Author::c.id), pg),
                ormc::InvalidRequestError);
 }
 

@@ -216,31 +216,34 @@ class Session {
   /// @endcode
   template <class T>
   std::uint64_t execute(const Insert<T>& stmt, std::initializer_list<typename T::Fields> rows) {
-    return execute_rows(stmt.data(), fill_rows<T>(stmt.data(), rows), nullptr, Type::Integer);
+    return execute_rows(stmt.data(), fill_rows<T>(stmt.data(), rows), nullptr);
   }
   /// The same with the rows in a vector (moved from when given as an rvalue: strings are not copied).
   template <class T>
   std::uint64_t execute(const Insert<T>& stmt, std::vector<typename T::Fields> rows) {
-    return execute_rows(stmt.data(), fill_rows<T>(stmt.data(), std::move(rows)), nullptr, Type::Integer);
+    return execute_rows(stmt.data(), fill_rows<T>(stmt.data(), std::move(rows)), nullptr);
   }
-  /// Runs `INSERT ... RETURNING expr` of its values() rows; returns the values, in row order.
+  /// Runs `INSERT ... RETURNING` of its values() rows; returns the values of the expression (or,
+  /// after returning(), the rows as persistent objects of this Session), in row order.
   template <class T, class V>
   std::vector<V> execute(const InsertReturning<T, V>& stmt) {
-    return to_values<V>(execute_returning(stmt.data(), sql_type_of<V>()));
+    detail::ReturnedRows returned = returned_rows<V>();
+    execute_returning(stmt.data(), returned);
+    return take<V>(std::move(returned));
   }
-  /// Runs `INSERT ... RETURNING expr` of typed rows (always INSERT, never COPY); returns the values,
-  /// one per row, in row order.
+  /// Runs `INSERT ... RETURNING` of typed rows (always INSERT, never COPY); returns one value (or
+  /// object) per row, in row order.
   template <class T, class V>
   std::vector<V> execute(const InsertReturning<T, V>& stmt, std::initializer_list<typename T::Fields> rows) {
-    std::vector<Value> out;
-    execute_rows(stmt.data(), fill_rows<T>(stmt.data(), rows), &out, sql_type_of<V>());
-    return to_values<V>(std::move(out));
+    detail::ReturnedRows returned = returned_rows<V>();
+    execute_rows(stmt.data(), fill_rows<T>(stmt.data(), rows), &returned);
+    return take<V>(std::move(returned));
   }
   template <class T, class V>
   std::vector<V> execute(const InsertReturning<T, V>& stmt, std::vector<typename T::Fields> rows) {
-    std::vector<Value> out;
-    execute_rows(stmt.data(), fill_rows<T>(stmt.data(), std::move(rows)), &out, sql_type_of<V>());
-    return to_values<V>(std::move(out));
+    detail::ReturnedRows returned = returned_rows<V>();
+    execute_rows(stmt.data(), fill_rows<T>(stmt.data(), std::move(rows)), &returned);
+    return take<V>(std::move(returned));
   }
   /// Runs an UPDATE; returns the number of rows it matched. Autoflushes first; objects of T in the
   /// Session get the SET columns expired. @throw ormc::IntegrityError, ormc::DatabaseError
@@ -266,8 +269,8 @@ class Session {
   [[nodiscard]] std::unique_ptr<detail::ResultCursor> open_cursor(const detail::SelectData& stmt, Type value_type);
   std::uint64_t execute_data(const detail::InsertData& stmt);
   std::uint64_t execute_rows(const detail::InsertData& stmt, const detail::InsertRows& rows,
-                             std::vector<Value>* returned, Type returned_type);
-  std::vector<Value> execute_returning(const detail::InsertData& stmt, Type returned_type);
+                             detail::ReturnedRows* returned);
+  void execute_returning(const detail::InsertData& stmt, detail::ReturnedRows& returned);
 
   /// `rows` through the generated T::ormc_insert_row(): copied once from an initializer list,
   /// moved from a vector.
@@ -279,10 +282,22 @@ class Session {
     return out;
   }
   template <class V>
-  static std::vector<V> to_values(std::vector<Value> values) {
+  static detail::ReturnedRows returned_rows() {
+    detail::ReturnedRows r;
+    if constexpr (detail::is_shared_ptr<V>::value) r.objects = true;
+    else r.type = sql_type_of<V>();
+    return r;
+  }
+  template <class V>
+  static std::vector<V> take(detail::ReturnedRows returned) {
     std::vector<V> out;
-    out.reserve(values.size());
-    for (Value& v : values) out.push_back(from_value<V>(std::move(v)));
+    if constexpr (detail::is_shared_ptr<V>::value) {
+      out.reserve(returned.rows.size());
+      for (auto& o : returned.rows) out.push_back(std::static_pointer_cast<typename V::element_type>(std::move(o)));
+    } else {
+      out.reserve(returned.values.size());
+      for (Value& v : returned.values) out.push_back(from_value<V>(std::move(v)));
+    }
     return out;
   }
   std::uint64_t execute_data(const detail::UpdateData& stmt);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,8 +53,19 @@ struct InsertData {
   std::vector<std::vector<AssignmentData>> rows;
   /// Values every row gets (a collection's insert(): the foreign key to its parent).
   std::vector<AssignmentData> fixed;
-  /// RETURNING expressions (returning()); empty: none.
+  /// RETURNING expressions (returning(expr)); empty: none.
   std::vector<ExprPtr> returning;
+  /// returning(): RETURNING every column, and the rows become objects of the Session.
+  bool returning_entity = false;
+};
+
+/// What an INSERT ... RETURNING hands back to session.execute(): one value per row (decoded as
+/// `type`), or with `objects`, one persistent object per row (through the identity map).
+struct ReturnedRows {
+  Type type = Type::Integer;
+  bool objects = false;
+  std::vector<Value> values;
+  std::vector<std::shared_ptr<Object>> rows;
 };
 
 struct UpdateData {
@@ -274,6 +286,9 @@ class [[nodiscard]] Insert {
   template <class X>
     requires detail::is_expression_v<X>
   [[nodiscard]] InsertReturning<T, detail::operand_value_t<X>> returning(const X& expr) const;
+  /// Adds `RETURNING <every column>` (SQLAlchemy's `insert(T).returning(T)`): session.execute()
+  /// returns the inserted rows as persistent objects of the Session, in row order.
+  [[nodiscard]] InsertReturning<T, std::shared_ptr<T>> returning() const;
 
   [[nodiscard]] const detail::InsertData& data() const noexcept { return data_; }
 
@@ -281,9 +296,11 @@ class [[nodiscard]] Insert {
   detail::InsertData data_;
 };
 
-/// `INSERT ... RETURNING expr` (Insert::returning()): `session.execute(stmt[, rows])` returns the
-/// values of `expr`, one per inserted row, in the order the rows were given. Always multi-row
-/// INSERT statements (never COPY, which returns nothing).
+/// `INSERT ... RETURNING expr` (Insert::returning(expr)): `session.execute(stmt[, rows])` returns the
+/// values of `expr`, one per inserted row, in the order the rows were given; with returning() (V is
+/// std::shared_ptr<T>) the rows as objects. Always multi-row INSERT statements (never COPY, which
+/// returns nothing). The order is the order the database returns them in: the VALUES order on
+/// PostgreSQL and SQLite, which the unit of work's INSERT ... RETURNING relies on too.
 ///
 /// @code
 ///   std::vector<std::int32_t> ids =
@@ -307,7 +324,16 @@ template <class X>
 InsertReturning<T, detail::operand_value_t<X>> Insert<T>::returning(const X& expr) const {
   detail::InsertData data = data_;
   data.returning = {detail::to_node(expr)};
+  data.returning_entity = false;
   return InsertReturning<T, detail::operand_value_t<X>>(std::move(data));
+}
+
+template <class T>
+InsertReturning<T, std::shared_ptr<T>> Insert<T>::returning() const {
+  detail::InsertData data = data_;
+  data.returning.clear();
+  data.returning_entity = true;
+  return InsertReturning<T, std::shared_ptr<T>>(std::move(data));
 }
 
 /// UPDATE T SET ... WHERE ...: `session.execute()` returns the number of rows matched.

@@ -38,11 +38,11 @@ std::unique_ptr<detail::ResultCursor> Session::open_cursor(const detail::SelectD
 }
 std::uint64_t Session::execute_data(const detail::InsertData& stmt) { return detail::execute_insert(*core_, stmt); }
 std::uint64_t Session::execute_rows(const detail::InsertData& stmt, const detail::InsertRows& rows,
-                                    std::vector<Value>* returned, Type returned_type) {
-  return detail::execute_insert_rows(*core_, stmt, rows, returned, returned_type);
+                                    detail::ReturnedRows* returned) {
+  return detail::execute_insert_rows(*core_, stmt, rows, returned);
 }
-std::vector<Value> Session::execute_returning(const detail::InsertData& stmt, Type returned_type) {
-  return detail::execute_insert_returning(*core_, stmt, returned_type);
+void Session::execute_returning(const detail::InsertData& stmt, detail::ReturnedRows& returned) {
+  detail::execute_insert_returning(*core_, stmt, returned);
 }
 std::uint64_t Session::execute_data(const detail::UpdateData& stmt) { return detail::execute_update(*core_, stmt); }
 std::uint64_t Session::execute_data(const detail::DeleteData& stmt) { return detail::execute_delete(*core_, stmt); }

@@ -239,14 +239,6 @@ void append_join(Writer& w, std::vector<const EntityInfo*>& present, const JoinS
   present.push_back(join.target);
 }
 
-/// ` RETURNING e1, e2` of an INSERT.
-void append_returning(Writer& w, const InsertData& stmt) {
-  for (std::size_t i = 0; i < stmt.returning.size(); ++i) {
-    w.text(i == 0 ? " RETURNING " : ", ");
-    w.expr(*stmt.returning[i]);
-  }
-}
-
 void append_order(Writer& w, const OrderBy& term) {
   w.expr(*term.expr);
   if (term.order == SortOrder::Ascending) w.text(" ASC");
@@ -261,6 +253,23 @@ void check_single_table(const EntityInfo& target, const std::vector<ExprPtr>& wh
       throw InvalidRequestError(std::string(verb) + " of " + entity_name(target) + ": the criteria use " +
                                 entity_name(*e) + ", but only the statement's own table may appear");
     }
+  }
+}
+
+/// ` RETURNING e1, e2` of an INSERT.
+void append_returning(Writer& w, const InsertData& stmt) {
+  if (stmt.returning_entity) {  // every column, in table order: the row becomes an object
+    const auto& columns = stmt.entity->table->columns;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      w.text(i == 0 ? " RETURNING " : ", ");
+      w.column(*stmt.entity, static_cast<std::uint16_t>(i));
+    }
+    return;
+  }
+  check_single_table(*stmt.entity, stmt.returning, "insert().returning()");
+  for (std::size_t i = 0; i < stmt.returning.size(); ++i) {
+    w.text(i == 0 ? " RETURNING " : ", ");
+    w.expr(*stmt.returning[i]);
   }
 }
 
@@ -486,7 +495,7 @@ CompiledSql compile_insert_rows(const Dialect& d, const InsertData& stmt, std::s
       w.text(")");
     }
   }
-  if (!stmt.returning.empty()) {
+  if (!stmt.returning.empty() || stmt.returning_entity) {
     // RETURNING parameters (rare: `returning(T::c.x + 1)`) are numbered after the rows' values.
     CompiledSql tail;
     tail.params.resize(rows * columns.size());

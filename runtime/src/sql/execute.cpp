@@ -20,14 +20,15 @@ std::size_t rows_per_statement(const Dialect& d, std::size_t per_row) {
   return std::clamp<std::size_t>(d.max_parameters() / std::max<std::size_t>(1, per_row), 1, kMaxRowsPerInsert);
 }
 
-/// Runs one INSERT; RETURNING values (when `returned`) are appended. Returns the rows inserted.
-std::uint64_t run_insert(SessionCore& session, const CompiledSql& sql, std::span<const Value> params,
-                         std::vector<Value>* returned, Type returned_type) {
+/// Runs one INSERT; what RETURNING gives (when `returned`) is appended. Returns the rows inserted.
+std::uint64_t run_insert(SessionCore& session, const InsertData& stmt, const CompiledSql& sql,
+                         std::span<const Value> params, ReturnedRows* returned) {
   std::unique_ptr<Rows> rows = session.execute(sql.sql, params);
   if (!returned) return rows->affected_rows();
   std::uint64_t n = 0;
   while (rows->next()) {
-    returned->push_back(rows->get(0, returned_type));
+    if (returned->objects) returned->rows.push_back(session.object_from_row(*stmt.entity, *rows, 0));
+    else returned->values.push_back(rows->get(0, returned->type));
     ++n;
   }
   return n;
@@ -50,7 +51,7 @@ InsertRows insert_rows_for(const InsertData& stmt) {
 }
 
 std::uint64_t execute_insert_rows(SessionCore& session, const InsertData& stmt, const InsertRows& rows,
-                                  std::vector<Value>* returned, Type returned_type) {
+                                  ReturnedRows* returned) {
   UseGuard guard(session);
   session.before_query();
   const Dialect& d = session.engine().dialect();
@@ -61,7 +62,7 @@ std::uint64_t execute_insert_rows(SessionCore& session, const InsertData& stmt, 
     if (width == 0) {
       // Every column left to the database: DEFAULT VALUES has no multi-row form.
       const CompiledSql sql = compile_insert_rows(d, stmt, group.columns, 1);
-      for (std::size_t r = 0; r < group.rows; ++r) inserted += run_insert(session, sql, sql.params, returned, returned_type);
+      for (std::size_t r = 0; r < group.rows; ++r) inserted += run_insert(session, stmt, sql, sql.params, returned);
       continue;
     }
     const std::span<const Value> values = rows.values().subspan(group.first_value, group.rows * width);
@@ -81,29 +82,27 @@ std::uint64_t execute_insert_rows(SessionCore& session, const InsertData& stmt, 
       const CompiledSql& sql = n == chunk ? full : partial;
       const std::span<const Value> chunk_values = values.subspan(first * width, n * width);
       if (sql.params.empty()) {
-        inserted += run_insert(session, sql, chunk_values, returned, returned_type);
+        inserted += run_insert(session, stmt, sql, chunk_values, returned);
       } else {
         std::vector<Value> params(chunk_values.begin(), chunk_values.end());
         params.insert(params.end(), sql.params.begin(), sql.params.end());
-        inserted += run_insert(session, sql, params, returned, returned_type);
+        inserted += run_insert(session, stmt, sql, params, returned);
       }
     }
   }
   return inserted;
 }
 
-std::vector<Value> execute_insert_returning(SessionCore& session, const InsertData& stmt, Type returned_type) {
+void execute_insert_returning(SessionCore& session, const InsertData& stmt, ReturnedRows& returned) {
   UseGuard guard(session);
   session.before_query();
   const Dialect& d = session.engine().dialect();
   const std::size_t chunk = rows_per_statement(d, insert_row_parameters(stmt));
   if (stmt.rows.empty()) (void)compile_insert(d, stmt, 0, 0);  // reports the missing rows
-  std::vector<Value> returned;
   for (std::size_t first = 0; first < stmt.rows.size(); first += chunk) {
     const CompiledSql sql = compile_insert(d, stmt, first, chunk);
-    (void)run_insert(session, sql, sql.params, &returned, returned_type);
+    (void)run_insert(session, stmt, sql, sql.params, &returned);
   }
-  return returned;
 }
 
 std::uint64_t execute_insert(SessionCore& session, const InsertData& stmt) {
