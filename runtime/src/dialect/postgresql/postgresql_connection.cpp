@@ -190,8 +190,10 @@ class TextParams {
 };
 
 /// COPY's text format, one line per row: fields escaped (backslash, tab, newline, carriage return),
-/// tab-separated, `\N` for NULL; the same text forms as TextParams. One buffer, reused row after row.
-class CopyLine {
+/// tab-separated, `\N` for NULL; the same text forms as TextParams. Rows accumulate in one buffer
+/// that is sent about 64 KiB at a time: COPY data is a byte stream, so a message may hold many lines,
+/// and one PQputCopyData per batch costs less than one per row.
+class CopyLines {
  public:
   /// What TextParams would refuse, refused before any row is sent. @throw ormc::DataError
   static void check(std::size_t column, const Value& v, const std::string& sql) {
@@ -202,13 +204,23 @@ class CopyLine {
                                   v.debug_string()), sql);
   }
 
-  const std::string& line(std::span<const Value> row) {
-    line_.clear();
+  static constexpr std::size_t kBatchBytes = 64 * 1024;
+
+  /// Appends one row's line.
+  void add(std::span<const Value> row) {
+    if (!line_.empty()) line_ += '\n';
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i > 0) line_ += '\t';
       field(row[i]);
     }
-    return line_;
+  }
+  [[nodiscard]] bool full() const noexcept { return line_.size() >= kBatchBytes; }
+  /// The lines so far, without the last newline (the writer adds it), and starts a new batch.
+  template <class Writer>
+  void send(Writer& writer) {
+    if (line_.empty()) return;
+    writer.write_raw_line(line_);
+    line_.clear();
   }
 
  private:
@@ -307,7 +319,7 @@ class PgConnection final : public Connection {
     const std::size_t width = columns.size();
     // Every value is checked before the COPY starts: pqxx 6.4's stream_to completes the COPY when
     // destroyed, so an error thrown between rows would leave the rows before it written.
-    for (std::size_t i = 0; i < values.size(); ++i) CopyLine::check(i % width, values[i], sql);
+    for (std::size_t i = 0; i < values.size(); ++i) CopyLines::check(i % width, values[i], sql);
     return guarded(sql, [&] {
       pqxx::nontransaction tx(*conn_);  // inside the Session's BEGIN, like every statement here
       // pqxx 6.4's stream_to takes only fixed-size tuples; tablewriter (deprecated in favour of it)
@@ -316,9 +328,12 @@ class PgConnection final : public Connection {
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
       pqxx::tablewriter copy(tx, table, columns.begin(), columns.end());
 #pragma GCC diagnostic pop
-      CopyLine line;
-      for (std::size_t first = 0; first < values.size(); first += width)
-        copy.write_raw_line(line.line(values.subspan(first, width)));
+      CopyLines lines;
+      for (std::size_t first = 0; first < values.size(); first += width) {
+        lines.add(values.subspan(first, width));
+        if (lines.full()) lines.send(copy);
+      }
+      lines.send(copy);
       copy.complete();
       tx.commit();
       return static_cast<std::uint64_t>(values.size() / width);
