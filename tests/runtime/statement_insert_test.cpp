@@ -1,6 +1,7 @@
 // Bulk INSERT of typed rows, INSERT ... RETURNING, concatenation and clearing ORDER BY, on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -176,6 +177,15 @@ TEST_F(StatementInsertTest, InsertReturningGivesTheValuesInRowOrder) {
   EXPECT_NE(log_->sql()[0].find(") RETURNING tag.id"), std::string::npos) << log_->sql()[0];
   EXPECT_EQ(session.get<Tag>(ids[0])->label(), "a");
   EXPECT_EQ(session.get<Tag>(ids[2])->label(), "c");
+
+  // Past 1,000 rows RETURNING still needs INSERTs (COPY returns nothing), 1,000 rows each.
+  log_->clear();
+  std::vector<Tag::Fields> many(1500, {.label = "m"});
+  const std::vector<std::int32_t> more = session.execute(ormc::insert<Tag>().returning(Tag::c.id), std::move(many));
+  ASSERT_EQ(more.size(), 1500u);
+  EXPECT_EQ(log_->size(), 2u);
+  EXPECT_EQ(log_->count("INSERT INTO tag (label) VALUES"), 2u);
+  EXPECT_TRUE(std::is_sorted(more.begin(), more.end()) && more.front() > ids.back()) << "row order";
 
   // An expression, over values() rows.
   const std::vector<std::string> labels = session.execute(
