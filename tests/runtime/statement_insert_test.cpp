@@ -8,6 +8,7 @@
 
 #include "bank.orm.hpp"
 #include "statement.orm.hpp"
+#include "statement_wide.orm.hpp"
 #include "test_backend.hpp"
 
 namespace {
@@ -19,12 +20,13 @@ using ormc::Decimal;
 using stmttest::Author;
 using stmttest::Tag;
 
-/// Both schemas' tables (bank.orm and statement.orm) on one database.
+/// The three schemas' tables (bank.orm, statement.orm, statement_wide.orm) on one database.
 const ormc::MetaData& both_schemas() {
   static const std::vector<const ormc::TableInfo*> tables = [] {
     std::vector<const ormc::TableInfo*> all;
     for (const auto* t : bank::metadata().tables()) all.push_back(t);
     for (const auto* t : stmttest::metadata().tables()) all.push_back(t);
+    for (const auto* t : stmtwide::metadata().tables()) all.push_back(t);
     return all;
   }();
   static const ormc::MetaData metadata(tables, {});
@@ -106,6 +108,22 @@ TEST_F(StatementInsertTest, ManyRowsAreOneCopyOnPostgresqlAndThousandRowInsertsO
   EXPECT_EQ(last->description(), "tab\there, new\nline, back\\slash 2499") << "COPY's escapes round-trip";
   EXPECT_EQ(last->amount(), Decimal("2499.25"));
   EXPECT_EQ(last->account_id(), account->id());
+}
+
+TEST_F(StatementInsertTest, WideRowsAreSplitByTheParameterLimit) {
+  ormc::Session session(*db_);
+  std::vector<stmtwide::Wide::Fields> rows(1000);
+  rows.back().c40 = 40;
+  EXPECT_EQ(session.execute(ormc::insert<stmtwide::Wide>(), std::move(rows)), 1000u);
+  // 40 columns a row: SQLite takes 32,766 / 40 = 819 rows a statement; PostgreSQL's 65,535 take all
+  // 1,000 (not more than 1,000 rows, so an INSERT rather than COPY).
+  const auto entries = log_->entries();
+  ASSERT_EQ(entries.size(), postgresql() ? 1u : 2u);
+  EXPECT_EQ(entries[0].params.size(), postgresql() ? 40000u : 819u * 40u);
+  if (!postgresql()) {
+    EXPECT_EQ(entries[1].params.size(), 181u * 40u);
+  }
+  EXPECT_EQ(session.scalar(ormc::select(ormc::sum(stmtwide::Wide::c.c40))), std::optional<std::int64_t>(40));
 }
 
 TEST_F(StatementInsertTest, AFailedBulkInsertWritesNothing) {
