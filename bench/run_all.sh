@@ -50,6 +50,10 @@ awk '
       s = (k in sqla) ? sprintf("%.4f", sqla[k]) : "-"
       x = (k in sqla && ormc[k] > 0) ? sprintf("%.1fx", sqla[k] / ormc[k]) : "-"
       rss = (ormc_rss[k] != "") ? ormc_rss[k] " / " raw_rss[k] " / " ((sqla_rss[k] != "") ? sqla_rss[k] : "-") : ""
+      if (raw[k] + 0 == 0) {  # no hand-written counterpart (the generator line): "-", not 0
+        printf "| %s | %s | %.4f | - | - | %s | %s | %s |\n", bw[1], bw[2], ormc[k], s, x, rss
+        continue
+      }
       printf "| %s | %s | %.4f | %.4f | %.2fx | %s | %s | %s |\n", bw[1], bw[2], ormc[k], raw[k], ratio[k], s, x, rss
     }
   }

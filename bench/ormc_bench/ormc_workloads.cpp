@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "bench.orm.hpp"
+#include "bench_dynamic.orm.hpp"
 #include "workloads.hpp"
 
 namespace ormc_bench {
@@ -90,16 +91,34 @@ std::vector<Result> run_backend(const Target& target, const Options& options) {
                         }},
                        {fresh, [ctx, n] { ctx->raw->insert_returning(ctx->org_id, n); }}});
 
-  // The collection's insert() bulk statement of N rows (no objects) + commit.
+  // append() of N new members to a persistent organization's dynamic collection + commit (the same
+  // tables, mapped by bench_dynamic.orm).
+  workloads.push_back({"dynamic_append_n",
+                       {fresh,
+                        [ctx, n] {
+                          ormc::Session s(*ctx->db, {.expire_on_commit = false});
+                          auto org = s.get<bench_dynamic::Organization>(ctx->org_id);
+                          std::shared_ptr<bench_dynamic::Member> last;
+                          for (std::size_t i = 0; i < n; ++i) {
+                            last = bench_dynamic::Member::create({.name = member_name(i)});
+                            org->members().append(last);
+                          }
+                          s.commit();
+                          expect(last->member_id() > 0 && last->org_id() == ctx->org_id,
+                                 "dynamic_append_n: generated ids and foreign keys are set");
+                        }},
+                       {fresh, [ctx, n] { ctx->raw->insert_returning(ctx->org_id, n); }}});
+
+  // The collection's insert() bulk statement of N typed rows (SPEC §3's spelling; no objects) + commit.
   workloads.push_back({"bulk_insert_n",
                        {fresh,
                         [ctx, n] {
                           ormc::Session s(*ctx->db, {.expire_on_commit = false});
                           auto org = s.get<Organization>(ctx->org_id);
-                          std::vector<ormc::Insert<Member>::Row> rows;
+                          std::vector<Member::Fields> rows;
                           rows.reserve(n);
-                          for (std::size_t i = 0; i < n; ++i) rows.push_back({Member::c.name = member_name(i)});
-                          const auto inserted = s.execute(org->members().insert().values(rows));
+                          for (std::size_t i = 0; i < n; ++i) rows.push_back({.name = member_name(i)});
+                          const auto inserted = s.execute(org->members().insert(), std::move(rows));
                           s.commit();
                           expect(inserted == n, "bulk_insert_n: every row inserted");
                         }},

@@ -63,6 +63,11 @@ std::unique_ptr<RawBackend> open_raw_postgresql(const std::string& url);
 /// Every workload on one backend, ormc against hand-written, interleaved.
 std::vector<Result> run_backend(const Target& target, const Options& options);
 
+/// The generator workload: `ormc` (the compiler executable) on a synthetic 1,000-entity schema, the
+/// median wall time of `repetitions` runs. Prints `BENCH generator generate_1000_entities ormc_s=<median>
+/// raw_s=0.000000 ratio=0.000`: there is no hand-written side to divide by.
+Result run_generator(const std::string& ormc, int repetitions);
+
 /// `ormc_bench --child stream <ormc|raw> <backend> <url> <raw> <org_id> <expected>`: streams in a fresh
 /// process and prints "<seconds> <peak_rss_kb>". Returns the exit status.
 int run_stream_child(const std::vector<std::string>& args);

@@ -85,6 +85,14 @@ def main(dsn, n, reps):
                 org.members.append(Member(name=f"member {i}"))
             s.commit()
 
+    def dynamic_append_n():
+        # The same statements as write_only_add_n: in SQLAlchemy 1.4 that one is a dynamic relationship too.
+        with S() as s:
+            org = s.get(Organization, state["org_id"])
+            for i in range(n):
+                org.members.append(Member(name=f"member {i}"))
+            s.commit()
+
     def bulk_insert_n():
         with S() as s:
             # Core INSERT parameters are keyed by column name ("member_name"), not by attribute name.
@@ -125,6 +133,7 @@ def main(dsn, n, reps):
     workloads = [
         ("session_add_n", fresh, session_add_n),
         ("write_only_add_n", fresh, write_only_add_n),
+        ("dynamic_append_n", fresh, dynamic_append_n),
         ("bulk_insert_n", fresh, bulk_insert_n),
         ("filter_limit10", lambda: seeded("filter", n), filter_limit10),
         ("stream_2n", lambda: seeded("stream", 2 * n), stream_2n),

@@ -112,6 +112,12 @@ InsertData collection_insert(RelationshipState& state) {
     throw InvalidRequestError("Collection \"" + state.describe() +
                               "\" is many-to-many: insert() can't set an association row. Insert the rows with "
                               "ormc::insert<T>() (or add them to a Session), then add_all() them to the collection");
+  // The rows get the parent's key: a parent without a row (and no Session to flush it) has none.
+  const InstanceState& s = ObjectAccess::state(state.owner());
+  if (s.status == Status::Transient || (s.status == Status::Pending && !s.session))
+    throw InvalidRequestError("Collection \"" + state.describe() +
+                              "\": insert() fills the foreign key from the parent, which has no row yet; add the "
+                              "parent to a Session and flush it first (or add() children instead)");
   InsertData data;
   data.entity = &rel.target();
   for (const JoinPair& p : rel.primaryjoin)

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ormc/database.hpp"
 #include "ormc/detail/cell_reader.hpp"
@@ -49,6 +50,12 @@ class Connection {
   virtual std::unique_ptr<Rows> execute(const std::string& sql, std::span<const Value> params) = 0;
   /// Runs SQL text without parameters or results (DDL; may hold several statements on SQLite).
   virtual void execute_script(const std::string& sql) = 0;
+  /// Bulk load: `COPY table (columns) FROM STDIN` (`sql` is that text, for errors) of `values`,
+  /// row-major, columns.size() per row; `table` and `columns` are already quoted as identifiers.
+  /// Returns the rows copied. Only dialects with COPY (PostgreSQL) implement it.
+  /// @throw ormc::InvalidRequestError elsewhere; as execute() otherwise (nothing is copied then)
+  virtual std::uint64_t copy_in(const std::string& sql, const std::string& table,
+                                const std::vector<std::string>& columns, std::span<const Value> values);
 
   /// True once the connection is known to be unusable (the pool then drops it).
   [[nodiscard]] virtual bool broken() const noexcept = 0;

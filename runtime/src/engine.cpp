@@ -134,6 +134,26 @@ std::unique_ptr<Rows> Engine::execute(Connection& conn, const std::string& sql, 
   return conn.execute(sql, params);
 }
 
+std::uint64_t Connection::copy_in(const std::string& sql, const std::string&, const std::vector<std::string>&,
+                                  std::span<const Value>) {
+  throw InvalidRequestError("COPY is not available on this database", sql);
+}
+
+std::uint64_t Engine::copy_in(Connection& conn, const TableInfo& table, std::span<const std::uint16_t> columns,
+                              std::span<const Value> values) {
+  const std::string quoted_table = dialect_->quote_identifier(table.name);
+  std::vector<std::string> quoted;
+  quoted.reserve(columns.size());
+  std::string sql = "COPY " + quoted_table + " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    quoted.push_back(dialect_->quote_identifier(table.columns[columns[i]].name));
+    sql += (i > 0 ? ", " : "") + quoted.back();
+  }
+  sql += ") FROM STDIN";
+  notify(sql, {});  // the rows are data, not parameters: listeners see the statement once
+  return conn.copy_in(sql, quoted_table, quoted, values);
+}
+
 void Engine::execute_script(Connection& conn, const std::string& sql) {
   notify(sql, {});
   conn.execute_script(sql);

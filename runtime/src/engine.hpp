@@ -52,6 +52,10 @@ class Engine {
 
   /// Logs the statement to every listener (and echo), then executes it on `conn`.
   std::unique_ptr<Rows> execute(Connection& conn, const std::string& sql, std::span<const Value> params);
+  /// Logs `COPY table (columns) FROM STDIN` (without the rows) and bulk-loads `values` on `conn`
+  /// (row-major, columns.size() per row; names as the dialect quotes them). Returns rows copied.
+  std::uint64_t copy_in(Connection& conn, const TableInfo& table, std::span<const std::uint16_t> columns,
+                        std::span<const Value> values);
   /// Logs and runs parameterless SQL text.
   void execute_script(Connection& conn, const std::string& sql);
   /// Logs and runs SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO SAVEPOINT `name` on `conn`: savepoints

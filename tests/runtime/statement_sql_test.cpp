@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -50,12 +51,21 @@ static_assert(!CanCompare<BornCol, ormc::Timestamp>, "a date is not a timestamp"
 static_assert(!CanCompare<ActiveCol, int>, "a boolean is not a number");
 static_assert(CanCompare<IdCol, decltype(Book::c.author_id)> && !CanCompare<IdCol, decltype(Book::c.title)>,
               "column-to-column comparisons follow the same rule");
-static_assert(CanAdd<RatingCol, int> && !CanAdd<NameCol, std::string> && !CanAdd<IdCol, std::string>);
+static_assert(CanAdd<RatingCol, int> && !CanAdd<IdCol, std::string> && !CanAdd<RatingCol, std::string>);
 static_assert(CanAnd<ActiveCol, ormc::Expr<bool>> && !CanAnd<IdCol, ormc::Expr<bool>>);
 static_assert(CanAssign<NameCol, const char*> && !CanAssign<NameCol, int> && !CanAssign<NameCol, std::nullopt_t>);
 static_assert(CanAssign<EmailCol, std::nullopt_t> && CanAssign<EmailCol, std::optional<std::string>>);
 static_assert(!CanAssign<NameCol, std::optional<std::string>>, "NULL into a NOT NULL column");
 static_assert(CanLike<NameCol> && !CanLike<IdCol>);
+static_assert(CanAdd<NameCol, const char*> && CanAdd<std::string, NameCol> && CanAdd<NameCol, NameCol>,
+              "+ concatenates text");
+static_assert(!CanAdd<NameCol, int> && !CanAdd<NameCol, std::optional<std::string>> && !CanAdd<BornCol, BornCol>);
+static_assert(std::is_same_v<decltype(Author::c.name + "x"), ormc::Expr<std::string>>);
+static_assert(std::is_same_v<decltype(Author::c.email + "x"), ormc::Expr<std::optional<std::string>>>,
+              "NULL || text is NULL");
+template <class... X>
+concept CanConcat = requires(const X&... x) { ormc::concat(x...); };
+static_assert(CanConcat<NameCol, const char*> && !CanConcat<const char*, const char*> && !CanConcat<NameCol, IdCol>);
 
 // --- SQL text and parameters per dialect
 struct Row {
@@ -161,6 +171,30 @@ std::vector<Row> rows() {
       {"delete", sql(ormc::delete_<Book>().where(Book::c.group.in_({"a", "b"}))), pg,
        R"(DELETE FROM book WHERE book."group" IN ($1, $2))", {Value("a"), Value("b")}},
       {"delete everything", sql(ormc::delete_<Tag>()), lite, "DELETE FROM tag", {}},
+      {"order_by(nullptr) drops the entity's default order", sql(select<Author>().order_by(nullptr)), pg,
+       "SELECT " + kAuthorColumns + " FROM author", {}},
+      {"order_by(nullptr) drops earlier terms, later ones stay",
+       sql(select<Author>().order_by(Author::c.id).order_by(nullptr).order_by(Author::c.rating.desc())), lite,
+       "SELECT " + kAuthorColumns + " FROM author ORDER BY author.rating DESC", {}},
+      {"order_by appends to earlier terms", sql(select<Book>().order_by(Book::c.pages).order_by(Book::c.id.desc())), pg,
+       "SELECT " + kBookColumns + " FROM book ORDER BY book.pages, book.id DESC", {}},
+      {"+ on text is ||", sql(select<Author>().where(Author::c.name + "x" == "Adax").order_by(Author::c.id)), pg,
+       "SELECT " + kAuthorColumns + " FROM author WHERE author.name || $1 = $2 ORDER BY author.id",
+       {Value("x"), Value("Adax")}},
+      {"|| chains without parentheses, binds tighter than LIKE",
+       sql(select<Author>().where((std::string("<") + Author::c.name + ">").like("<A%")).order_by(Author::c.id)), lite,
+       "SELECT " + kAuthorColumns + " FROM author WHERE ?1 || author.name || ?2 LIKE ?3 ORDER BY author.id",
+       {Value("<"), Value(">"), Value("<A%")}},
+      {"concat()", sql(select(ormc::concat(Author::c.name, " <", Author::c.email, ">"))), pg,
+       "SELECT author.name || $1 || author.email || $2 FROM author", {Value(" <"), Value(">")}},
+      {"concat in SET", sql(ormc::update<Book>().values(Book::c.title = Book::c.title + " (2nd ed.)")), lite,
+       "UPDATE book SET title = book.title || ?1", {Value(" (2nd ed.)")}},
+      {"insert ... returning a column", sql(ormc::insert<Tag>().values(Tag::c.label = "a").values(Tag::c.label = "b").returning(Tag::c.id)), pg,
+       "INSERT INTO tag (label) VALUES ($1), ($2) RETURNING tag.id", {Value("a"), Value("b")}},
+      {"insert ... returning the entity", sql(ormc::insert<Tag>().values(Tag::c.label = "a").returning()), pg,
+       "INSERT INTO tag (label) VALUES ($1) RETURNING tag.id, tag.label", {Value("a")}},
+      {"insert ... returning an expression", sql(ormc::insert<Tag>().values(Tag::c.label = "a").returning(Tag::c.label + "!")), lite,
+       "INSERT INTO tag (label) VALUES (?1) RETURNING tag.label || ?2", {Value("a"), Value("!")}},
   };
 }
 
@@ -170,6 +204,31 @@ TEST(StatementSql, TableDriven) {
     EXPECT_EQ(got.sql, row.want_sql) << row.what;
     EXPECT_EQ(got.params, row.want_params) << row.what;
   }
+}
+
+TEST(StatementSql, TypedRowsGroupByTheColumnsTheySet) {
+  // A collection-like fixed author_id; rows that leave the key to the database share one group.
+  ormc::detail::InsertRows rows(Book::ormc_entity_info(), {{std::uint16_t{1}, Value(7)}});
+  Book::ormc_insert_row({.author_id = 99, .title = "a", .pages = 1}, rows);
+  Book::ormc_insert_row({.title = "b", .pages = 2, .group = "g"}, rows);
+  Book::ormc_insert_row({.id = 5, .title = "c", .pages = 3}, rows);
+  Book::ormc_insert_row({.title = "d", .pages = 4}, rows);
+  ASSERT_EQ(rows.groups().size(), 3u);
+  EXPECT_EQ(rows.rows(), 4u);
+  EXPECT_EQ(rows.groups()[0].columns, (std::vector<std::uint16_t>{1, 2, 3, 4})) << "fixed first; no id";
+  EXPECT_EQ(rows.groups()[0].rows, 2u);
+  EXPECT_EQ(rows.groups()[1].columns, (std::vector<std::uint16_t>{1, 0, 2, 3, 4}));
+  EXPECT_EQ(rows.groups()[2].first_value, 13u);
+  const std::vector<Value> want{Value(7), Value("a"), Value(1), Value(),  Value(7), Value("b"), Value(2),
+                                Value("g"), Value(7), Value(5), Value("c"), Value(3), Value(),  Value(7),
+                                Value("d"), Value(4), Value()};
+  EXPECT_EQ(std::vector<Value>(rows.values().begin(), rows.values().end()), want) << "99 is replaced by the fixed 7";
+}
+
+TEST(StatementSql, TypedRowsAndValuesRowsDontMix) {
+  EXPECT_THROW((void)ormc::detail::insert_rows_for(ormc::insert<Tag>().values(Tag::c.label = "a").data()),
+               ormc::InvalidRequestError);
+  EXPECT_EQ(ormc::detail::insert_rows_for(ormc::insert<Tag>().data()).rows(), 0u);
 }
 
 TEST(StatementSql, SameShapeSameText) {
@@ -217,6 +276,9 @@ TEST(StatementSql, StatementsThatCantBeExpressedAreRefused) {
   EXPECT_THROW((void)ormc::to_sql(ormc::insert<Book>().values(Book::c.title = "a").values(Book::c.title = "b", Book::c.pages = 1), pg),
                ormc::InvalidRequestError);
   EXPECT_THROW((void)ormc::to_sql(ormc::insert<Book>().values(Book::c.title = "a", Book::c.title = "b"), pg),
+               ormc::InvalidRequestError);
+  // RETURNING another table's column.
+  EXPECT_THROW((void)ormc::to_sql(ormc::insert<Book>().values(Book::c.title = "a").returning(Author::c.id), pg),
                ormc::InvalidRequestError);
 }
 

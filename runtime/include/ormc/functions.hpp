@@ -1,8 +1,9 @@
-// SQL aggregate functions for statements: count(), count(x), sum, min, max, avg.
+// SQL functions for statements: the aggregates count(), count(x), sum, min, max, avg, and concat().
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <type_traits>
 
 #include "ormc/expression.hpp"
@@ -65,6 +66,27 @@ template <class X>
   requires Orderable<X>
 [[nodiscard]] Expr<std::optional<detail::strip_optional_t<detail::operand_value_t<X>>>> max(const X& x) {
   return Expr<std::optional<detail::strip_optional_t<detail::operand_value_t<X>>>>(detail::call("max", x));
+}
+
+/// A concat() operand: text, and a plain value is not a std::optional (as Comparable requires).
+template <class X>
+concept TextOperand = sql_family_v<detail::operand_value_t<X>> == SqlFamily::Text &&
+                      (detail::is_expression_v<X> || !detail::is_optional_v<detail::operand_value_t<X>>);
+
+/// `a || b || ...`: concatenation of text columns, expressions and values (at least one an
+/// expression), as SQLAlchemy's `+` on strings; the same as chaining `+`. NULL when any part is.
+/// @code session.scalars(select(ormc::concat(Author::c.name, " <", Author::c.email, ">"))) @endcode
+template <class First, class Second, class... Rest>
+  requires(TextOperand<First> && TextOperand<Second> && (TextOperand<Rest> && ...) &&
+           (detail::is_expression_v<First> || detail::is_expression_v<Second> || (detail::is_expression_v<Rest> || ...)))
+[[nodiscard]] auto concat(const First& first, const Second& second, const Rest&... rest) {
+  constexpr bool nullable = detail::is_optional_v<detail::operand_value_t<First>> ||
+                            detail::is_optional_v<detail::operand_value_t<Second>> ||
+                            (detail::is_optional_v<detail::operand_value_t<Rest>> || ...);
+  using Result = std::conditional_t<nullable, std::optional<std::string>, std::string>;
+  detail::ExprPtr node = detail::binary("||", detail::to_node(first), detail::to_node(second));
+  ((node = detail::binary("||", std::move(node), detail::to_node(rest))), ...);
+  return Expr<Result>(std::move(node));
 }
 
 }  // namespace ormc

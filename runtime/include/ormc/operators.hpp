@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <type_traits>
 
 #include "ormc/column.hpp"
@@ -26,7 +27,17 @@ template <class L, class R>
 using arithmetic_result_t =
     strip_optional_t<std::conditional_t<is_expression_v<L>, operand_value_t<L>, operand_value_t<R>>>;
 
+/// The value type of a concatenation: std::string, or std::optional<std::string> when either side
+/// may be NULL (NULL || 'x' is NULL on both databases).
+template <class L, class R>
+using concat_result_t = std::conditional_t<is_optional_v<operand_value_t<L>> || is_optional_v<operand_value_t<R>>,
+                                           std::optional<std::string>, std::string>;
+
 }  // namespace detail
+
+/// `L` and `R` may be concatenated with +: comparable text (so `T::c.id + "x"` does not compile).
+template <class L, class R>
+concept Concatenable = Comparable<L, R> && detail::operand_family_v<L> == SqlFamily::Text;
 
 /// `lhs = rhs` in SQL. Values are bound as parameters.
 template <class L, class R>
@@ -94,6 +105,14 @@ template <class L, class R>
   requires Arithmetic<L, R>
 [[nodiscard]] Expr<detail::arithmetic_result_t<L, R>> operator/(const L& lhs, const R& rhs) {
   return Expr<detail::arithmetic_result_t<L, R>>(detail::binary("/", detail::to_node(lhs), detail::to_node(rhs)));
+}
+
+/// `lhs || rhs`: string concatenation of text columns and expressions (SQLAlchemy's `+` on
+/// String). @code session.execute(update<Member>().values(Member::c.name = Member::c.name + " (old)")); @endcode
+template <class L, class R>
+  requires Concatenable<L, R>
+[[nodiscard]] Expr<detail::concat_result_t<L, R>> operator+(const L& lhs, const R& rhs) {
+  return Expr<detail::concat_result_t<L, R>>(detail::binary("||", detail::to_node(lhs), detail::to_node(rhs)));
 }
 
 /// `a AND b`. (Both sides are always sent to the database: no C++ short-circuit applies.)

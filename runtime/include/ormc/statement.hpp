@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 
 #include "ormc/column.hpp"
 #include "ormc/database.hpp"
+#include "ormc/detail/insert_rows.hpp"
 #include "ormc/expression.hpp"
 #include "ormc/functions.hpp"
 #include "ormc/metadata.hpp"
@@ -51,6 +53,19 @@ struct InsertData {
   std::vector<std::vector<AssignmentData>> rows;
   /// Values every row gets (a collection's insert(): the foreign key to its parent).
   std::vector<AssignmentData> fixed;
+  /// RETURNING expressions (returning(expr)); empty: none.
+  std::vector<ExprPtr> returning;
+  /// returning(): RETURNING every column, and the rows become objects of the Session.
+  bool returning_entity = false;
+};
+
+/// What an INSERT ... RETURNING hands back to session.execute(): one value per row (decoded as
+/// `type`), or with `objects`, one persistent object per row (through the identity map).
+struct ReturnedRows {
+  Type type = Type::Integer;
+  bool objects = false;
+  std::vector<Value> values;
+  std::vector<std::shared_ptr<Object>> rows;
 };
 
 struct UpdateData {
@@ -97,6 +112,12 @@ namespace detail {
 [[nodiscard]] CompiledSql compile(DialectKind dialect, const UpdateData& stmt);
 [[nodiscard]] CompiledSql compile(DialectKind dialect, const DeleteData& stmt);
 
+/// The InsertRows that `session.execute(insert, rows)` fills: the statement's fixed values (a
+/// collection's foreign key) go first in every row.
+/// @throw ormc::InvalidRequestError when `stmt` already has values() rows (rows come from one
+///        place), or a fixed value is not a plain value.
+[[nodiscard]] InsertRows insert_rows_for(const InsertData& stmt);
+
 /// The clauses select<T>() and select(expr) share (CRTP: each returns a modified copy of Self).
 template <class Self>
 class SelectClauses {
@@ -109,13 +130,23 @@ class SelectClauses {
     (copy.data_.where.push_back(to_node(criteria)), ...);
     return copy;
   }
-  /// Adds ORDER BY terms (`col`, `col.asc()`, `col.desc()`); replaces the entity's default order.
+  /// Adds ORDER BY terms (`col`, `col.asc()`, `col.desc()`) after those already there (a
+  /// collection's configured order, earlier order_by() calls); replaces the entity's default order.
   template <class... O>
-    requires(sizeof...(O) > 0)
+    requires(sizeof...(O) > 0 && !(std::is_null_pointer_v<O> || ...))
   [[nodiscard]] Self order_by(const O&... terms) const {
     Self copy = self();
     copy.data_.explicit_order = true;
     (copy.data_.order_by.push_back(to_order(terms)), ...);
+    return copy;
+  }
+  /// `order_by(nullptr)` drops every ORDER BY: earlier order_by() terms, a collection's configured
+  /// order and the entity's default order (SQLAlchemy's `order_by(None)`). Terms added afterwards
+  /// are the whole order.
+  [[nodiscard]] Self order_by(std::nullptr_t) const {
+    Self copy = self();
+    copy.data_.explicit_order = true;
+    copy.data_.order_by.clear();
     return copy;
   }
   /// LIMIT n (bound as a parameter, so every limit shares one prepared statement).
@@ -209,10 +240,16 @@ template <class X>
   return ScalarSelect<detail::operand_value_t<X>>(detail::to_node(expr));
 }
 
-/// INSERT INTO T: rows of typed assignments, all rows naming the same columns.
-/// `session.execute()` splits rows into statements within the dialect's parameter limit.
+template <class T, class V>
+class InsertReturning;
+
+/// INSERT INTO T. Rows come either from values() (typed assignments, which may be expressions) or,
+/// as SPEC §3 spells it, as `T::Fields` given to `session.execute(stmt, rows)`: one multi-row
+/// statement per 1,000 rows within the dialect's parameter limit, or COPY on PostgreSQL for more.
 ///
 /// @code
+///   session.execute(ormc::insert<Customer>(), {{.name = "Ada", .balance = Decimal("1.00")},
+///                                              {.name = "Bob", .balance = Decimal("2.00")}});
 ///   session.execute(ormc::insert<Customer>()
 ///                       .values(Customer::c.name = "Ada", Customer::c.balance = Decimal("1.00"))
 ///                       .values(Customer::c.name = "Bob", Customer::c.balance = Decimal("2.00")));
@@ -220,6 +257,7 @@ template <class X>
 template <class T>
 class [[nodiscard]] Insert {
  public:
+  using entity_type = T;
   using Row = std::vector<Assignment<T>>;
   Insert() { data_.entity = &T::ormc_entity_info(); }
   /// A statement prepared by the runtime (a collection's insert()).
@@ -243,11 +281,60 @@ class [[nodiscard]] Insert {
     return copy;
   }
 
+  /// Adds `RETURNING expr` (SQLAlchemy's `insert(T).returning(T.id)`): a column or an expression of
+  /// T's columns. See InsertReturning.
+  template <class X>
+    requires detail::is_expression_v<X>
+  [[nodiscard]] InsertReturning<T, detail::operand_value_t<X>> returning(const X& expr) const;
+  /// Adds `RETURNING <every column>` (SQLAlchemy's `insert(T).returning(T)`): session.execute()
+  /// returns the inserted rows as persistent objects of the Session, in row order.
+  [[nodiscard]] InsertReturning<T, std::shared_ptr<T>> returning() const;
+
   [[nodiscard]] const detail::InsertData& data() const noexcept { return data_; }
 
  private:
   detail::InsertData data_;
 };
+
+/// `INSERT ... RETURNING expr` (Insert::returning(expr)): `session.execute(stmt[, rows])` returns the
+/// values of `expr`, one per inserted row, in the order the rows were given; with returning() (V is
+/// std::shared_ptr<T>) the rows as objects. Always multi-row INSERT statements (never COPY, which
+/// returns nothing). The order is the order the database returns them in: the VALUES order on
+/// PostgreSQL and SQLite, which the unit of work's INSERT ... RETURNING relies on too.
+///
+/// @code
+///   std::vector<std::int32_t> ids =
+///       session.execute(ormc::insert<Customer>().returning(Customer::c.id), {{.name = "Ada"}, {.name = "Bob"}});
+/// @endcode
+template <class T, class V>
+class [[nodiscard]] InsertReturning {
+ public:
+  using entity_type = T;
+  using value_type = V;
+  explicit InsertReturning(detail::InsertData data) : data_(std::move(data)) {}
+  [[nodiscard]] const detail::InsertData& data() const noexcept { return data_; }
+
+ private:
+  detail::InsertData data_;
+};
+
+template <class T>
+template <class X>
+  requires detail::is_expression_v<X>
+InsertReturning<T, detail::operand_value_t<X>> Insert<T>::returning(const X& expr) const {
+  detail::InsertData data = data_;
+  data.returning = {detail::to_node(expr)};
+  data.returning_entity = false;
+  return InsertReturning<T, detail::operand_value_t<X>>(std::move(data));
+}
+
+template <class T>
+InsertReturning<T, std::shared_ptr<T>> Insert<T>::returning() const {
+  detail::InsertData data = data_;
+  data.returning.clear();
+  data.returning_entity = true;
+  return InsertReturning<T, std::shared_ptr<T>>(std::move(data));
+}
 
 /// UPDATE T SET ... WHERE ...: `session.execute()` returns the number of rows matched.
 /// Objects of T in the Session have the SET columns expired, so they reload the new values.

@@ -52,9 +52,16 @@ class WriteOnlyCollection : public detail::RelationshipState {
   ///                                     .where(AccountTransaction::c.amount < 0).limit(10)).all();
   /// @endcode
   [[nodiscard]] Select<T> select() { return Select<T>(detail::collection_select(*this)); }
-  /// A bulk INSERT whose rows get the foreign key to the parent; add rows with values(...) and run
-  /// it with `session.execute(...)`: one multi-row statement, no objects. One-to-many only.
-  /// @throw ormc::InvalidRequestError for a many-to-many collection.
+  /// A bulk INSERT whose rows get the foreign key to the parent, run with typed rows as SPEC §3
+  /// spells it — multi-row statements (1,000 rows each) or, on PostgreSQL past 1,000 rows, COPY; no
+  /// objects — or with rows added by values(...).
+  /// @code
+  ///   session.execute(account->account_transactions().insert(),
+  ///                   {{.description = "transaction 1", .amount = Decimal("47.50")},
+  ///                    {.description = "transaction 2", .amount = Decimal("-501.25")}});
+  /// @endcode
+  /// @throw ormc::InvalidRequestError for a many-to-many collection (insert the rows, then add_all()
+  ///        them), or when the parent has no row and no Session to flush it (naming the collection).
   [[nodiscard]] Insert<T> insert() { return Insert<T>(detail::collection_insert(*this)); }
   /// A bulk UPDATE of the collection's rows (add values(...) and where(...)).
   [[nodiscard]] Update<T> update() { return Update<T>(detail::collection_update(*this)); }

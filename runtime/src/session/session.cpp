@@ -37,6 +37,13 @@ std::unique_ptr<detail::ResultCursor> Session::open_cursor(const detail::SelectD
   return std::make_unique<detail::ResultCursor>(*core_, stmt, value_type);
 }
 std::uint64_t Session::execute_data(const detail::InsertData& stmt) { return detail::execute_insert(*core_, stmt); }
+std::uint64_t Session::execute_rows(const detail::InsertData& stmt, const detail::InsertRows& rows,
+                                    detail::ReturnedRows* returned) {
+  return detail::execute_insert_rows(*core_, stmt, rows, returned);
+}
+void Session::execute_returning(const detail::InsertData& stmt, detail::ReturnedRows& returned) {
+  detail::execute_insert_returning(*core_, stmt, returned);
+}
 std::uint64_t Session::execute_data(const detail::UpdateData& stmt) { return detail::execute_update(*core_, stmt); }
 std::uint64_t Session::execute_data(const detail::DeleteData& stmt) { return detail::execute_delete(*core_, stmt); }
 

@@ -22,8 +22,11 @@ constexpr int kOr = 1;
 constexpr int kAnd = 2;
 constexpr int kNot = 3;
 constexpr int kComparison = 4;
-constexpr int kAdditive = 5;
-constexpr int kMultiplicative = 6;
+// String concatenation: PostgreSQL binds `||` looser than + and SQLite tighter, but its operands are
+// always text (Comparable), so no arithmetic meets it unparenthesized; above comparisons on both.
+constexpr int kConcat = 5;
+constexpr int kAdditive = 6;
+constexpr int kMultiplicative = 7;
 constexpr int kAtom = 9;
 
 int precedence(const ExprNode& n) {
@@ -42,6 +45,7 @@ int precedence(const ExprNode& n) {
     case Kind::Binary:
       if (n.op == "OR") return kOr;
       if (n.op == "AND") return kAnd;
+      if (n.op == "||") return kConcat;
       if (n.op == "+" || n.op == "-") return kAdditive;
       if (n.op == "*" || n.op == "/") return kMultiplicative;
       return kComparison;
@@ -124,9 +128,9 @@ class Writer {
         return;
       case Kind::Binary: {
         const int p = precedence(n);
-        // AND / OR are associative: `a AND (b AND c)` needs no parentheses. Arithmetic is not
+        // AND / OR / || are associative: `a AND (b AND c)` needs no parentheses. Arithmetic is not
         // (`a - (b - c)`), and comparisons don't chain, so there the right side needs more.
-        const bool associative = p == kAnd || p == kOr;
+        const bool associative = p == kAnd || p == kOr || p == kConcat;
         expr(*n.args[0], p == kComparison ? p + 1 : p);
         text(" ");
         text(n.op);
@@ -249,6 +253,23 @@ void check_single_table(const EntityInfo& target, const std::vector<ExprPtr>& wh
       throw InvalidRequestError(std::string(verb) + " of " + entity_name(target) + ": the criteria use " +
                                 entity_name(*e) + ", but only the statement's own table may appear");
     }
+  }
+}
+
+/// ` RETURNING e1, e2` of an INSERT.
+void append_returning(Writer& w, const InsertData& stmt) {
+  if (stmt.returning_entity) {  // every column, in table order: the row becomes an object
+    const auto& columns = stmt.entity->table->columns;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      w.text(i == 0 ? " RETURNING " : ", ");
+      w.column(*stmt.entity, static_cast<std::uint16_t>(i));
+    }
+    return;
+  }
+  check_single_table(*stmt.entity, stmt.returning, "insert().returning()");
+  for (std::size_t i = 0; i < stmt.returning.size(); ++i) {
+    w.text(i == 0 ? " RETURNING " : ", ");
+    w.expr(*stmt.returning[i]);
   }
 }
 
@@ -409,6 +430,7 @@ CompiledSql compile_insert(const Dialect& d, const InsertData& stmt, std::size_t
                                 ">(): rows without values can't be inserted several at a time");
     }
     w.text(" DEFAULT VALUES");
+    append_returning(w, stmt);
     return out;
   }
   w.text(" (");
@@ -441,6 +463,47 @@ CompiledSql compile_insert(const Dialect& d, const InsertData& stmt, std::size_t
       w.expr(*it->value);
     }
     w.text(")");
+  }
+  append_returning(w, stmt);
+  return out;
+}
+
+CompiledSql compile_insert_rows(const Dialect& d, const InsertData& stmt, std::span<const std::uint16_t> columns,
+                                std::size_t rows) {
+  const TableInfo& table = *stmt.entity->table;
+  CompiledSql out;
+  Writer w(d, out);
+  w.text("INSERT INTO ");
+  w.identifier(table.name);
+  if (columns.empty()) {
+    w.text(" DEFAULT VALUES");  // one row: there is no multi-row form without columns
+  } else {
+    w.text(" (");
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) w.text(", ");
+      w.identifier(table.columns[columns[i]].name);
+    }
+    w.text(") VALUES ");
+    // Placeholders only: the caller binds the rows' values, in order, without copying them here.
+    std::size_t index = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      w.text(r > 0 ? ", (" : "(");
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i > 0) w.text(", ");
+        d.append_placeholder(out.sql, ++index);
+      }
+      w.text(")");
+    }
+  }
+  if (!stmt.returning.empty() || stmt.returning_entity) {
+    // RETURNING parameters (rare: `returning(T::c.x + 1)`) are numbered after the rows' values.
+    CompiledSql tail;
+    tail.params.resize(rows * columns.size());
+    Writer t(d, tail);
+    append_returning(t, stmt);
+    out.sql += tail.sql;
+    out.params.assign(std::make_move_iterator(tail.params.begin() + static_cast<std::ptrdiff_t>(rows * columns.size())),
+                      std::make_move_iterator(tail.params.end()));
   }
   return out;
 }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 
 #include "dialect/dialect.hpp"
 #include "ormc/statement.hpp"
@@ -17,6 +19,11 @@ namespace ormc::detail {
 /// @throw ormc::InvalidRequestError when rows name different columns, or there are no rows.
 [[nodiscard]] CompiledSql compile_insert(const Dialect& d, const InsertData& stmt, std::size_t first,
                                          std::size_t count);
+/// INSERT INTO t (columns) VALUES (placeholders) x rows [RETURNING ...] for typed rows, whose values
+/// the caller binds in order (they are not copied into the result): `params` holds only RETURNING's.
+/// No columns: `INSERT INTO t DEFAULT VALUES` (one row).
+[[nodiscard]] CompiledSql compile_insert_rows(const Dialect& d, const InsertData& stmt,
+                                              std::span<const std::uint16_t> columns, std::size_t rows);
 /// How many parameters one row of `stmt` binds at most (for splitting rows into statements).
 [[nodiscard]] std::size_t insert_row_parameters(const InsertData& stmt);
 

@@ -126,6 +126,14 @@ std::shared_ptr<Node> Node::create(Fields fields) {
 
 std::shared_ptr<Node> Node::create() { return create(Fields{}); }
 
+void Node::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.parent_id));
+  out.set(2, std::move(fields.data));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Node::ormc_entity_info() noexcept { return ormc_entity_Node; }
 const ::ormc::EntityInfo& Node::ormc_entity() const noexcept { return ormc_entity_Node; }
 

@@ -151,6 +151,12 @@ std::shared_ptr<Left> Left::create(Fields fields) {
 
 std::shared_ptr<Left> Left::create() { return create(Fields{}); }
 
+void Left::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Left::ormc_entity_info() noexcept { return ormc_entity_Left; }
 const ::ormc::EntityInfo& Left::ormc_entity() const noexcept { return ormc_entity_Left; }
 
@@ -221,6 +227,14 @@ std::shared_ptr<Association> Association::create(Fields fields) {
 
 std::shared_ptr<Association> Association::create() { return create(Fields{}); }
 
+void Association::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set(0, std::move(fields.left_id));
+  out.set(1, std::move(fields.right_id));
+  out.set(2, std::move(fields.extra_data));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Association::ormc_entity_info() noexcept { return ormc_entity_Association; }
 const ::ormc::EntityInfo& Association::ormc_entity() const noexcept { return ormc_entity_Association; }
 
@@ -272,6 +286,12 @@ std::shared_ptr<Right> Right::create(Fields fields) {
 }
 
 std::shared_ptr<Right> Right::create() { return create(Fields{}); }
+
+void Right::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& Right::ormc_entity_info() noexcept { return ormc_entity_Right; }
 const ::ormc::EntityInfo& Right::ormc_entity() const noexcept { return ormc_entity_Right; }

@@ -194,6 +194,13 @@ std::shared_ptr<Account> Account::create(Fields fields) {
 
 std::shared_ptr<Account> Account::create() { return create(Fields{}); }
 
+void Account::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.identifier));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Account::ormc_entity_info() noexcept { return ormc_entity_Account; }
 const ::ormc::EntityInfo& Account::ormc_entity() const noexcept { return ormc_entity_Account; }
 
@@ -236,6 +243,16 @@ std::shared_ptr<AccountTransaction> AccountTransaction::create(Fields fields) {
 }
 
 std::shared_ptr<AccountTransaction> AccountTransaction::create() { return create(Fields{}); }
+
+void AccountTransaction::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.account_id));
+  out.set(2, std::move(fields.description));
+  out.set(3, std::move(fields.amount));
+  out.set_generated(4, std::move(fields.timestamp));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& AccountTransaction::ormc_entity_info() noexcept { return ormc_entity_AccountTransaction; }
 const ::ormc::EntityInfo& AccountTransaction::ormc_entity() const noexcept { return ormc_entity_AccountTransaction; }
@@ -292,6 +309,12 @@ std::shared_ptr<BankAudit> BankAudit::create(Fields fields) {
 }
 
 std::shared_ptr<BankAudit> BankAudit::create() { return create(Fields{}); }
+
+void BankAudit::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& BankAudit::ormc_entity_info() noexcept { return ormc_entity_BankAudit; }
 const ::ormc::EntityInfo& BankAudit::ormc_entity() const noexcept { return ormc_entity_BankAudit; }

@@ -56,6 +56,8 @@ class Account final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Account> create(Fields fields);
   /// A new transient Account with every field at its default.
   [[nodiscard]] static std::shared_ptr<Account> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {
@@ -118,6 +120,8 @@ class AccountTransaction final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<AccountTransaction> create(Fields fields);
   /// A new transient AccountTransaction with every field at its default.
   [[nodiscard]] static std::shared_ptr<AccountTransaction> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {
@@ -196,6 +200,8 @@ class BankAudit final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<BankAudit> create(Fields fields);
   /// A new transient BankAudit with every field at its default.
   [[nodiscard]] static std::shared_ptr<BankAudit> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {

@@ -215,6 +215,20 @@ std::shared_ptr<Customer> Customer::create(Fields fields) {
 
 std::shared_ptr<Customer> Customer::create() { return create(Fields{}); }
 
+void Customer::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.name));
+  out.set(2, std::move(fields.email));
+  out.set(3, std::move(fields.bio));
+  out.set(4, std::move(fields.active));
+  out.set(5, std::move(fields.score));
+  out.set(6, std::move(fields.visits));
+  out.set(7, std::move(fields.balance));
+  out.set_generated(8, std::move(fields.created_at));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Customer::ormc_entity_info() noexcept { return ormc_entity_Customer; }
 const ::ormc::EntityInfo& Customer::ormc_entity() const noexcept { return ormc_entity_Customer; }
 
@@ -254,6 +268,16 @@ std::shared_ptr<Order> Order::create(Fields fields) {
 }
 
 std::shared_ptr<Order> Order::create() { return create(Fields{}); }
+
+void Order::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.customer_id));
+  out.set(2, std::move(fields.class_));
+  out.set(3, std::move(fields.c));
+  out.set(4, std::move(fields.table));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& Order::ormc_entity_info() noexcept { return ormc_entity_Order; }
 const ::ormc::EntityInfo& Order::ormc_entity() const noexcept { return ormc_entity_Order; }

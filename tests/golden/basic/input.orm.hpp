@@ -67,6 +67,8 @@ class Customer final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Customer> create(Fields fields);
   /// A new transient Customer with every field at its default.
   [[nodiscard]] static std::shared_ptr<Customer> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {
@@ -189,6 +191,8 @@ class Order final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Order> create(Fields fields);
   /// A new transient Order with every field at its default.
   [[nodiscard]] static std::shared_ptr<Order> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int64_t id() const {

@@ -121,6 +121,17 @@ std::shared_ptr<Book> Book::create(Fields fields) {
 
 std::shared_ptr<Book> Book::create() { return create(Fields{}); }
 
+void Book::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.title));
+  out.set(2, std::move(fields.summary));
+  out.set(3, std::move(fields.excerpt));
+  out.set(4, std::move(fields.photo1));
+  out.set(5, std::move(fields.photo2));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Book::ormc_entity_info() noexcept { return ormc_entity_Book; }
 const ::ormc::EntityInfo& Book::ormc_entity() const noexcept { return ormc_entity_Book; }
 

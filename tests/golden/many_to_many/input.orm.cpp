@@ -122,6 +122,12 @@ std::shared_ptr<Left> Left::create(Fields fields) {
 
 std::shared_ptr<Left> Left::create() { return create(Fields{}); }
 
+void Left::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Left::ormc_entity_info() noexcept { return ormc_entity_Left; }
 const ::ormc::EntityInfo& Left::ormc_entity() const noexcept { return ormc_entity_Left; }
 
@@ -177,6 +183,12 @@ std::shared_ptr<Right> Right::create(Fields fields) {
 }
 
 std::shared_ptr<Right> Right::create() { return create(Fields{}); }
+
+void Right::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& Right::ormc_entity_info() noexcept { return ormc_entity_Right; }
 const ::ormc::EntityInfo& Right::ormc_entity() const noexcept { return ormc_entity_Right; }

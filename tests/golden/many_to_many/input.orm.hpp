@@ -52,6 +52,8 @@ class Left final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Left> create(Fields fields);
   /// A new transient Left with every field at its default.
   [[nodiscard]] static std::shared_ptr<Left> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {
@@ -94,6 +96,8 @@ class Right final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Right> create(Fields fields);
   /// A new transient Right with every field at its default.
   [[nodiscard]] static std::shared_ptr<Right> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {

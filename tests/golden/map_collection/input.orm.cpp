@@ -141,6 +141,12 @@ std::shared_ptr<Item> Item::create(Fields fields) {
 
 std::shared_ptr<Item> Item::create() { return create(Fields{}); }
 
+void Item::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Item::ormc_entity_info() noexcept { return ormc_entity_Item; }
 const ::ormc::EntityInfo& Item::ormc_entity() const noexcept { return ormc_entity_Item; }
 
@@ -178,6 +184,15 @@ std::shared_ptr<Note> Note::create(Fields fields) {
 }
 
 std::shared_ptr<Note> Note::create() { return create(Fields{}); }
+
+void Note::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.item_id));
+  out.set(2, std::move(fields.keyword));
+  out.set(3, std::move(fields.text));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& Note::ormc_entity_info() noexcept { return ormc_entity_Note; }
 const ::ormc::EntityInfo& Note::ormc_entity() const noexcept { return ormc_entity_Note; }

@@ -51,6 +51,8 @@ class Item final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Item> create(Fields fields);
   /// A new transient Item with every field at its default.
   [[nodiscard]] static std::shared_ptr<Item> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {
@@ -99,6 +101,8 @@ class Note final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Note> create(Fields fields);
   /// A new transient Note with every field at its default.
   [[nodiscard]] static std::shared_ptr<Note> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {

@@ -141,6 +141,19 @@ std::shared_ptr<Setting> Setting::create(Fields fields) {
 
 std::shared_ptr<Setting> Setting::create() { return create(Fields{}); }
 
+void Setting::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.x));
+  out.set(2, std::move(fields.set_x));
+  out.set(3, std::move(fields.class__));
+  out.set(4, std::move(fields.class_));
+  out.set(5, std::move(fields.c));
+  out.set(6, std::move(fields.create));
+  out.set(7, std::move(fields.session));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Setting::ormc_entity_info() noexcept { return ormc_entity_Setting; }
 const ::ormc::EntityInfo& Setting::ormc_entity() const noexcept { return ormc_entity_Setting; }
 

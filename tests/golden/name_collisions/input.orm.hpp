@@ -63,6 +63,8 @@ class Setting final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Setting> create(Fields fields);
   /// A new transient Setting with every field at its default.
   [[nodiscard]] static std::shared_ptr<Setting> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {

@@ -129,6 +129,12 @@ std::shared_ptr<Parent> Parent::create(Fields fields) {
 
 std::shared_ptr<Parent> Parent::create() { return create(Fields{}); }
 
+void Parent::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Parent::ormc_entity_info() noexcept { return ormc_entity_Parent; }
 const ::ormc::EntityInfo& Parent::ormc_entity() const noexcept { return ormc_entity_Parent; }
 
@@ -184,6 +190,14 @@ std::shared_ptr<Child> Child::create(Fields fields) {
 }
 
 std::shared_ptr<Child> Child::create() { return create(Fields{}); }
+
+void Child::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.name));
+  out.set(2, std::move(fields.parent_id));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& Child::ormc_entity_info() noexcept { return ormc_entity_Child; }
 const ::ormc::EntityInfo& Child::ormc_entity() const noexcept { return ormc_entity_Child; }

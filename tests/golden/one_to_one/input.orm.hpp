@@ -51,6 +51,8 @@ class Parent final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Parent> create(Fields fields);
   /// A new transient Parent with every field at its default.
   [[nodiscard]] static std::shared_ptr<Parent> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {
@@ -95,6 +97,8 @@ class Child final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Child> create(Fields fields);
   /// A new transient Child with every field at its default.
   [[nodiscard]] static std::shared_ptr<Child> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {

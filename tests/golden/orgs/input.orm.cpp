@@ -139,6 +139,13 @@ std::shared_ptr<Organization> Organization::create(Fields fields) {
 
 std::shared_ptr<Organization> Organization::create() { return create(Fields{}); }
 
+void Organization::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.org_id));
+  out.set(1, std::move(fields.name));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Organization::ormc_entity_info() noexcept { return ormc_entity_Organization; }
 const ::ormc::EntityInfo& Organization::ormc_entity() const noexcept { return ormc_entity_Organization; }
 
@@ -174,6 +181,14 @@ std::shared_ptr<Member> Member::create(Fields fields) {
 }
 
 std::shared_ptr<Member> Member::create() { return create(Fields{}); }
+
+void Member::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.member_id));
+  out.set(1, std::move(fields.name));
+  out.set(2, std::move(fields.org_id));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& Member::ormc_entity_info() noexcept { return ormc_entity_Member; }
 const ::ormc::EntityInfo& Member::ormc_entity() const noexcept { return ormc_entity_Member; }

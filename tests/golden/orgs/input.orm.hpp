@@ -53,6 +53,8 @@ class Organization final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Organization> create(Fields fields);
   /// A new transient Organization with every field at its default.
   [[nodiscard]] static std::shared_ptr<Organization> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t org_id() const {
@@ -111,6 +113,8 @@ class Member final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Member> create(Fields fields);
   /// A new transient Member with every field at its default.
   [[nodiscard]] static std::shared_ptr<Member> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t member_id() const {

@@ -166,6 +166,14 @@ std::shared_ptr<Widget> Widget::create(Fields fields) {
 
 std::shared_ptr<Widget> Widget::create() { return create(Fields{}); }
 
+void Widget::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.favorite_entry_id));
+  out.set(2, std::move(fields.name));
+  out.end_row();
+}
+
 const ::ormc::EntityInfo& Widget::ormc_entity_info() noexcept { return ormc_entity_Widget; }
 const ::ormc::EntityInfo& Widget::ormc_entity() const noexcept { return ormc_entity_Widget; }
 
@@ -221,6 +229,14 @@ std::shared_ptr<Entry> Entry::create(Fields fields) {
 }
 
 std::shared_ptr<Entry> Entry::create() { return create(Fields{}); }
+
+void Entry::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
+  out.begin_row();
+  out.set_generated(0, std::move(fields.id));
+  out.set(1, std::move(fields.widget_id));
+  out.set(2, std::move(fields.name));
+  out.end_row();
+}
 
 const ::ormc::EntityInfo& Entry::ormc_entity_info() noexcept { return ormc_entity_Entry; }
 const ::ormc::EntityInfo& Entry::ormc_entity() const noexcept { return ormc_entity_Entry; }

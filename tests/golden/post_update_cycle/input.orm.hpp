@@ -55,6 +55,8 @@ class Widget final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Widget> create(Fields fields);
   /// A new transient Widget with every field at its default.
   [[nodiscard]] static std::shared_ptr<Widget> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {
@@ -119,6 +121,8 @@ class Entry final : public ::ormc::Object {
   [[nodiscard]] static std::shared_ptr<Entry> create(Fields fields);
   /// A new transient Entry with every field at its default.
   [[nodiscard]] static std::shared_ptr<Entry> create();
+  /// One row of a bulk INSERT (`session.execute(insert, rows)` calls it): `fields` as values.
+  static void ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out);
   [[nodiscard]] static const ::ormc::EntityInfo& ormc_entity_info() noexcept;
   [[nodiscard]] const ::ormc::EntityInfo& ormc_entity() const noexcept override;
   [[nodiscard]] std::int32_t id() const {

@@ -11,8 +11,10 @@
 // Automatic reactivation of a broken connection (a pqxx 6 feature) is switched off: it would
 // silently continue the session's transaction in autocommit mode on a fresh connection.
 #include <pqxx/pqxx>
+#include <pqxx/tablewriter>
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 #include <vector>
 
@@ -201,6 +203,82 @@ class TextParams {
   std::vector<const char*> pointers_;
 };
 
+/// COPY's text format, one line per row: fields escaped (backslash, tab, newline, carriage return),
+/// tab-separated, `\N` for NULL; the same text forms as TextParams. Rows accumulate in one buffer
+/// that is sent about 64 KiB at a time: COPY data is a byte stream, so a message may hold many lines,
+/// and one PQputCopyData per batch costs less than one per row.
+class CopyLines {
+ public:
+  /// What TextParams would refuse, refused before any row is sent. @throw ormc::DataError
+  static void check(std::size_t column, const Value& v, const std::string& sql) {
+    if (v.holds<std::string>() && v.as<std::string>().find('\0') != std::string::npos)
+      throw DataError(fmt::format("column {}: PostgreSQL text cannot hold NUL characters (use LargeBinary)", column + 1), sql);
+    if ((v.holds<Timestamp>() && !timestamp_in_range(v.as<Timestamp>())) || (v.holds<Date>() && !date_in_range(v.as<Date>())))
+      throw DataError(fmt::format("column {} ({}) is outside the years 0001..9999 SQL dates can hold", column + 1,
+                                  v.debug_string()), sql);
+  }
+
+  static constexpr std::size_t kBatchBytes = 64 * 1024;
+
+  /// Appends one row's line.
+  void add(std::span<const Value> row) {
+    if (!line_.empty()) line_ += '\n';
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) line_ += '\t';
+      field(row[i]);
+    }
+  }
+  [[nodiscard]] bool full() const noexcept { return line_.size() >= kBatchBytes; }
+  /// The lines so far, without the last newline (the writer adds it), and starts a new batch.
+  template <class Writer>
+  void send(Writer& writer) {
+    if (line_.empty()) return;
+    writer.write_raw_line(line_);
+    line_.clear();
+  }
+
+ private:
+  void field(const Value& v) {
+    if (v.is_null()) {
+      line_ += "\\N";
+    } else if (v.holds<std::string>()) {
+      escaped(v.as<std::string>());
+    } else if (v.holds<std::int64_t>()) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, v.as<std::int64_t>()).ptr;
+      line_.append(digits, end);
+    } else if (v.holds<bool>()) {
+      line_ += v.as<bool>() ? "true" : "false";
+    } else if (v.holds<Decimal>()) {
+      line_ += v.as<Decimal>().str();
+    } else if (v.holds<double>()) {
+      line_ += format_double(v.as<double>());
+    } else if (v.holds<Timestamp>()) {
+      line_ += format_timestamp(v.as<Timestamp>());
+    } else if (v.holds<Date>()) {
+      line_ += format_date(v.as<Date>());
+    } else if (v.holds<Uuid>()) {
+      line_ += v.as<Uuid>().str();
+    } else {
+      line_ += "\\\\x";  // bytea's hex form, its backslash escaped for COPY
+      line_ += hex_encode(v.as<Bytes>());
+    }
+  }
+  void escaped(std::string_view s) {
+    for (const char c : s) {
+      switch (c) {
+        case '\\': line_ += "\\\\"; break;
+        case '\t': line_ += "\\t"; break;
+        case '\n': line_ += "\\n"; break;
+        case '\r': line_ += "\\r"; break;
+        default: line_ += c;
+      }
+    }
+  }
+
+  std::string line_;
+};
+
 class PgConnection final : public Connection {
  public:
   explicit PgConnection(std::unique_ptr<pqxx::connection> conn)
@@ -249,6 +327,32 @@ class PgConnection final : public Connection {
   }
 
   void execute_script(const std::string& sql) override { run(sql); }
+
+  std::uint64_t copy_in(const std::string& sql, const std::string& table, const std::vector<std::string>& columns,
+                        std::span<const Value> values) override {
+    const std::size_t width = columns.size();
+    // Every value is checked before the COPY starts: pqxx 6.4's stream_to completes the COPY when
+    // destroyed, so an error thrown between rows would leave the rows before it written.
+    for (std::size_t i = 0; i < values.size(); ++i) CopyLines::check(i % width, values[i], sql);
+    return guarded(sql, [&] {
+      pqxx::nontransaction tx(*conn_);  // inside the Session's BEGIN, like every statement here
+      // pqxx 6.4's stream_to takes only fixed-size tuples; tablewriter (deprecated in favour of it)
+      // is the one that takes a whole line, which we build and escape ourselves.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+      pqxx::tablewriter copy(tx, table, columns.begin(), columns.end());
+#pragma GCC diagnostic pop
+      CopyLines lines;
+      for (std::size_t first = 0; first < values.size(); first += width) {
+        lines.add(values.subspan(first, width));
+        if (lines.full()) lines.send(copy);
+      }
+      lines.send(copy);
+      copy.complete();
+      tx.commit();
+      return static_cast<std::uint64_t>(values.size() / width);
+    });
+  }
 
   [[nodiscard]] bool broken() const noexcept override { return broken_; }
 
