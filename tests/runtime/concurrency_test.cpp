@@ -69,6 +69,7 @@ TEST_F(ConcurrencyTest, EightWritersAppendTenThousandChildrenEachToOneParentsWri
     parent_id = parent->id();
   }
   ormc::Database db = shared_database();
+  ormc_test::StatementLog log(db);
   Failures failures;
   std::latch ready(kWriters);
   std::vector<std::thread> writers;
@@ -94,6 +95,9 @@ TEST_F(ConcurrencyTest, EightWritersAppendTenThousandChildrenEachToOneParentsWri
   for (auto& t : writers) t.join();
   const auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(failures.count(), 0) << failures.first();
+  // One multi-row INSERT per commit, and the collection is never read.
+  EXPECT_EQ(log.count("INSERT INTO child "), static_cast<std::size_t>(kWriters * kPerWriter / kPerCommit));
+  EXPECT_EQ(log.count("SELECT"), static_cast<std::size_t>(kWriters)) << "only each writer's get<Parent>()";
   EXPECT_EQ(ormc_test::count_rows(url_, "child"), kWriters * kPerWriter);
   for (int w = 0; w < kWriters; ++w)
     EXPECT_EQ(scalar("SELECT count(*) FROM child WHERE n = " + std::to_string(w) +
@@ -113,6 +117,7 @@ TEST_F(ConcurrencyTest, DynamicCollectionReadersSeeOnlyWholeCommitsWhileEightWri
     board_id = board->id();
   }
   ormc::Database db = shared_database();
+  ormc_test::StatementLog log(db);
   Failures failures;
   std::atomic<int> writers_left{kWriters};
   std::atomic<int> reads{0};
@@ -164,6 +169,10 @@ TEST_F(ConcurrencyTest, DynamicCollectionReadersSeeOnlyWholeCommitsWhileEightWri
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.count(), 0) << failures.first();
   EXPECT_GT(reads.load(), 2) << "the readers ran while the writers did";
+  EXPECT_EQ(log.count("INSERT INTO post "), static_cast<std::size_t>(kWriters * kPerWriter / kPerCommit))
+      << "appending to a dynamic collection loads nothing and inserts in batches";
+  EXPECT_EQ(log.count("SELECT count(*)"), static_cast<std::size_t>(2 * reads.load() + 2))
+      << "each read is two COUNT queries (plus each reader's final one)";
   EXPECT_EQ(ormc_test::count_rows(url_, "post"), kWriters * kPerWriter);
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -145,23 +146,56 @@ TEST_F(FaultSqliteTest, AReadOnlyDatabaseRefusesWritesWithOperationalError) {
   EXPECT_EQ(count("parent"), 1);
 }
 
-TEST_F(FaultSqliteTest, AWriteProtectedFileRefusesWrites) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root writes to a file whatever its mode; the mode=ro test covers this";
-  const auto id = committed_parent();
-  db_.reset();  // close every connection, so the file is reopened under its new mode
-  const std::string path = url_.substr(std::string("sqlite:///").size());
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
-                                         std::filesystem::perms::others_read);
-  try {
-    ormc::Database db = ormc::connect(url_);
-    ormc::Session session(db);
-    auto parent = session.get<Parent>(id);
-    parent->set_name("changed");
-    EXPECT_THROW(session.commit(), ormc::OperationalError);
-  } catch (const ormc::ConnectionError& e) {
-    EXPECT_NE(std::string(e.what()).find("readonly"), std::string::npos) << e.what();
+/// Makes a file unwritable for this process while alive: mode 0444, or for root (who writes whatever
+/// the mode says) the immutable attribute, which stops root too. `ok` is false where neither works.
+class WriteProtection {
+ public:
+  explicit WriteProtection(std::string path) : path_(std::move(path)) {
+    if (::geteuid() == 0) {
+      immutable_ = std::system(("chattr +i '" + path_ + "' 2>/dev/null").c_str()) == 0;
+      ok_ = immutable_;
+    } else {
+      std::filesystem::permissions(path_, std::filesystem::perms::owner_write | std::filesystem::perms::group_write |
+                                              std::filesystem::perms::others_write,
+                                   std::filesystem::perm_options::remove);
+      ok_ = true;
+    }
   }
-  std::filesystem::permissions(path, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  ~WriteProtection() {
+    if (immutable_) (void)std::system(("chattr -i '" + path_ + "'").c_str());
+    std::error_code ec;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_write, std::filesystem::perm_options::add, ec);
+  }
+  WriteProtection(const WriteProtection&) = delete;
+  WriteProtection& operator=(const WriteProtection&) = delete;
+  [[nodiscard]] bool ok() const noexcept { return ok_; }
+
+ private:
+  std::string path_;
+  bool immutable_ = false;
+  bool ok_ = false;
+};
+
+TEST_F(FaultSqliteTest, AWriteProtectedFileRefusesWrites) {
+  const auto id = committed_parent();
+  db_.reset();  // every connection closed: the file is reopened under its new protection
+  const WriteProtection protection(url_.substr(std::string("sqlite:///").size()));
+  if (!protection.ok()) GTEST_SKIP() << "this file system can't make the file immutable for root (chattr +i)";
+
+  ormc::Database db = ormc::connect(url_);  // SQLite falls back to reading a file it can't write
+  ormc::Session session(db, {.expire_on_commit = false});
+  auto parent = session.get<Parent>(id);
+  ASSERT_NE(parent, nullptr);
+  parent->set_name("changed");
+  try {
+    session.commit();
+    FAIL() << "expected OperationalError";
+  } catch (const ormc::OperationalError& e) {
+    EXPECT_NE(std::string(e.what()).find("the SQLite database is read-only"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(ormc::Session(db).get<Parent>(id)->name() == "stored");
+  session.rollback();
+  EXPECT_EQ(parent->name(), "stored") << "the Session reads again after rollback()";
 }
 
 }  // namespace

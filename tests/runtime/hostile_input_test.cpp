@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -294,6 +295,53 @@ TEST_F(HostileInputTest, BoundaryValuesOfEveryOtherTypeRoundTrip) {
     // ... and each is found again by equality on the bound value.
     EXPECT_EQ(reader.scalars(ormc::select<Bounds>().where(Bounds::c.i64 == want->i64())).all().size(), 1u);
     EXPECT_EQ(reader.scalars(ormc::select<Bounds>().where(Bounds::c.at == want->at())).all().size(), 1u);
+  }
+}
+
+TEST_F(HostileInputTest, InfinitiesRoundTripAndNanIsNeverStoredAsSomethingElse) {
+  using namespace std::chrono;
+  const auto make = [](float f32, double f64) {
+    return Bounds::create({.i16 = 0,
+                           .i32 = 0,
+                           .i64 = 0,
+                           .flag = false,
+                           .f32 = f32,
+                           .f64 = f64,
+                           .amount = ormc::Decimal("0"),
+                           .day = year{2000} / January / 1,
+                           .at = sys_days{year{2000} / January / 1},
+                           .token = ormc::Uuid::parse("00000000-0000-0000-0000-000000000001")});
+  };
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  constexpr float inf32 = std::numeric_limits<float>::infinity();
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto positive = make(inf32, inf);
+  auto negative = make(-inf32, -inf);
+  session.add_all(std::vector<std::shared_ptr<Bounds>>{positive, negative});
+  session.commit();
+  {
+    ormc::Session reader(*db_);
+    EXPECT_EQ(reader.get<Bounds>(positive->id())->f64(), inf);
+    EXPECT_EQ(reader.get<Bounds>(positive->id())->f32(), inf32);
+    EXPECT_EQ(reader.get<Bounds>(negative->id())->f64(), -inf);
+    EXPECT_EQ(reader.get<Bounds>(negative->id())->f32(), -inf32);
+  }
+  auto nan = make(std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN());
+  session.add(nan);
+  if (is_postgresql()) {
+    session.commit();
+    ormc::Session reader(*db_);
+    EXPECT_TRUE(std::isnan(reader.get<Bounds>(nan->id())->f64()));
+    EXPECT_TRUE(std::isnan(reader.get<Bounds>(nan->id())->f32()));
+  } else {
+    try {
+      session.commit();
+      ADD_FAILURE() << "SQLite would have stored NULL for NaN";
+    } catch (const ormc::DataError& e) {
+      EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
+    }
+    session.rollback();
+    EXPECT_EQ(ormc_test::count_rows(url_, "bounds"), 2);
   }
 }
 

@@ -593,8 +593,14 @@ class SqliteConnection final : public Connection {
         rc = sqlite3_bind_null(stmt, index);
       else if (v.holds<std::int64_t>())
         rc = sqlite3_bind_int64(stmt, index, v.as<std::int64_t>());
-      else if (v.holds<double>())
+      else if (v.holds<double>()) {
+        // SQLite turns a NaN into NULL: refuse it rather than store (or compare with) something else.
+        if (std::isnan(v.as<double>())) {
+          throw DataError(fmt::format("parameter {} is NaN, which SQLite can't store (it would become NULL)", i + 1),
+                          sql);
+        }
         rc = sqlite3_bind_double(stmt, index, v.as<double>());
+      }
       else if (v.holds<bool>())
         rc = sqlite3_bind_int(stmt, index, v.as<bool>() ? 1 : 0);
       else if (v.holds<std::string>())
