@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <latch>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "fault_support.hpp"
@@ -119,6 +121,73 @@ TEST_F(FaultPostgresqlTest, ChangesFlushedBeforeTheConnectionWasLostMakeCommitFa
   session.add(parent);
   session.commit();
   EXPECT_EQ(count("parent"), 1);
+}
+
+TEST_F(FaultPostgresqlTest, ALockTimeoutIsAnOperationalErrorAndTheSessionRecovers) {
+  ormc::Session holder(*db_, {.expire_on_commit = false});
+  auto held = Parent::create({.name = "held"});
+  holder.add(held);
+  holder.commit();
+  held->set_name("locked by the holder");
+  holder.flush();  // the row stays locked until the holder's transaction ends
+
+  // libpq passes -c options to the server: this Database's sessions wait 200 ms for a lock at most.
+  ormc::Database impatient = ormc::connect(url_ + "?options=-c%20lock_timeout%3D200");
+  ormc::Session session(impatient, {.expire_on_commit = false});
+  auto same = session.get<Parent>(held->id());
+  same->set_name("wanted");
+  try {
+    session.commit();
+    FAIL() << "expected OperationalError";
+  } catch (const ormc::OperationalError& e) {
+    EXPECT_NE(std::string(e.what()).find("lock timeout"), std::string::npos) << e.what();
+    EXPECT_EQ(e.sql().rfind("UPDATE parent ", 0), 0u) << e.sql();
+  }
+  holder.commit();
+  session.rollback();
+  same->set_name("wanted");
+  session.commit();
+  EXPECT_EQ(ormc_test::read_text(url_, "SELECT name FROM parent"), "wanted");
+}
+
+TEST_F(FaultPostgresqlTest, ADeadlockFailsOneSessionWithOperationalErrorAndTheOtherCommits) {
+  std::int32_t ids[2];
+  {
+    ormc::Session setup(*db_, {.expire_on_commit = false});
+    auto a = Parent::create({.name = "a"});
+    auto b = Parent::create({.name = "b"});
+    setup.add(a);
+    setup.add(b);
+    setup.commit();
+    ids[0] = a->id();
+    ids[1] = b->id();
+  }
+  // Each Session locks one row, then wants the other's: PostgreSQL ends one of them.
+  std::latch first_locks_taken(2);
+  std::atomic<int> deadlocks{0};
+  std::atomic<int> commits{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      ormc::Session session(*db_, {.expire_on_commit = false});
+      auto mine = session.get<Parent>(ids[t]);
+      auto theirs = session.get<Parent>(ids[1 - t]);
+      mine->set_name("first by " + std::to_string(t));
+      session.flush();
+      first_locks_taken.arrive_and_wait();
+      theirs->set_name("second by " + std::to_string(t));
+      try {
+        session.commit();
+        ++commits;
+      } catch (const ormc::OperationalError& e) {
+        if (std::string(e.what()).find("deadlock detected") != std::string::npos) ++deadlocks;
+        session.rollback();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(deadlocks.load(), 1);
+  EXPECT_EQ(commits.load(), 1);
 }
 
 TEST_F(FaultPostgresqlTest, APooledConnectionTerminatedWhileIdleIsReplacedOnCheckout) {
