@@ -210,6 +210,21 @@ TEST_F(HostileInputTest, NulAndInvalidUtf8AreStoredBySqliteAndRefusedByPostgresq
             static_cast<std::int64_t>(ormc_test::hostile_non_text_corpus().size() * (is_postgresql() ? 1 : 2)));
 }
 
+TEST_F(HostileInputTest, AValueLongerThanStringNIsNeverTruncated) {
+  const std::string long_label(65, 'L');  // label is String(64): varchar(64) on PostgreSQL
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto n = Note::create({.name = "n", .body = "b", .data = {}, .label = long_label});
+  session.add(n);
+  if (is_postgresql()) {
+    EXPECT_THROW(session.commit(), ormc::DataError) << "value too long for type character varying(64)";
+    session.rollback();
+    EXPECT_EQ(ormc_test::count_rows(url_, "note"), 0);
+  } else {
+    session.commit();  // SQLite's TEXT has no length limit: the whole value is kept
+    EXPECT_TRUE(ormc::Session(*db_).get<Note>(n->id())->label() == long_label);
+  }
+}
+
 TEST_F(HostileInputTest, LargeBinaryRoundTripsEveryByteValue) {
   const auto values = ormc_test::hostile_bytes();
   std::vector<std::int32_t> ids;
