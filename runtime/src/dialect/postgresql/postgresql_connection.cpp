@@ -218,6 +218,10 @@ class PgConnection final : public Connection {
   }
   void commit() override {
     if (!in_transaction_) throw InvalidRequestError("commit(): no transaction is in progress");
+    // A session the server has already ended (its FATAL message waits on the socket) took the
+    // transaction with it: report that for certain, rather than send COMMIT into a closed socket
+    // and leave the caller unsure whether it was committed. alive() marks the connection lost.
+    (void)alive();
     in_transaction_ = false;  // COMMIT ends the transaction even when it fails
     run("COMMIT");
   }
