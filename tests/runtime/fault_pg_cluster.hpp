@@ -37,17 +37,26 @@ class ThrowawayCluster {
     char dir_template[] = "/tmp/ormc-fault-pg.XXXXXX";
     if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = dir_template;
-    if (::geteuid() == 0) run("chown postgres:postgres " + dir_);
-    port_ = free_port();
-    run(as_db_user() + bindir_ + "/initdb -D " + dir_ + "/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 > " +
-        dir_ + "/initdb.log 2>&1");
-    start();
+    try {
+      if (::geteuid() == 0) run("chown postgres:postgres " + dir_);
+      run(as_db_user() + bindir_ + "/initdb -D " + dir_ + "/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 > " +
+          dir_ + "/initdb.log 2>&1");
+      // Another program may take the free port before the server binds it: try a few.
+      for (int attempt = 1;; ++attempt) {
+        port_ = free_port();
+        try {
+          start();
+          return;
+        } catch (const std::runtime_error&) {
+          if (attempt == 3) throw;
+        }
+      }
+    } catch (...) {
+      remove();
+      throw;
+    }
   }
-  ~ThrowawayCluster() {
-    (void)std::system((as_db_user() + bindir_ + "/pg_ctl -D " + dir_ + "/data -m immediate stop > /dev/null 2>&1").c_str());
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  ~ThrowawayCluster() { remove(); }
   ThrowawayCluster(const ThrowawayCluster&) = delete;
   ThrowawayCluster& operator=(const ThrowawayCluster&) = delete;
 
@@ -57,12 +66,17 @@ class ThrowawayCluster {
   /// Starts the server and waits until it accepts connections.
   void start() {
     run(as_db_user() + bindir_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -t 60 -o \"-p " +
-        std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c fsync=off\" start > /dev/null");
+        std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c fsync=off\" start > /dev/null 2>&1");
   }
   /// Stops the server as a crash would (immediate mode: no checkpoint, sessions cut off).
   void stop() { run(as_db_user() + bindir_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop > /dev/null"); }
 
  private:
+  void remove() noexcept {
+    (void)std::system((as_db_user() + bindir_ + "/pg_ctl -D " + dir_ + "/data -m immediate stop > /dev/null 2>&1").c_str());
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
   static std::string as_db_user() { return ::geteuid() == 0 ? "runuser -u postgres -- " : ""; }
   static void run(const std::string& command) {
     if (std::system(command.c_str()) != 0) throw std::runtime_error("command failed: " + command);
