@@ -1,6 +1,7 @@
 // The driver interface: one open database connection and its results, implemented per dialect.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -59,10 +60,20 @@ class Connection {
 
   /// True once the connection is known to be unusable (the pool then drops it).
   [[nodiscard]] virtual bool broken() const noexcept = 0;
+  /// Checked by the pool before it hands out an idle connection: false when the connection was
+  /// lost while idle (the server ended it), so that the pool opens a fresh one instead. Cheap: no
+  /// round trip.
+  [[nodiscard]] virtual bool alive() noexcept { return !broken(); }
+};
+
+/// How open_sqlite() opens a database file.
+struct SqliteOpenOptions {
+  bool read_only = false;                         ///< SQLITE_OPEN_READONLY: every write fails
+  std::chrono::milliseconds busy_timeout{5000};  ///< waiting for another connection's lock
 };
 
 /// Opens `path` (":memory:" for an in-memory database). @throw ormc::ConnectionError
-std::unique_ptr<Connection> open_sqlite(const std::string& path);
+std::unique_ptr<Connection> open_sqlite(const std::string& path, const SqliteOpenOptions& options = {});
 /// Opens a libpq connection string (URL or key=value). @throw ormc::ConnectionError
 std::unique_ptr<Connection> open_postgresql(const std::string& conninfo);
 

@@ -91,6 +91,7 @@ std::string_view url_scheme(std::string_view url) {
 
 struct SqliteTarget {
   std::string path;  ///< ":memory:" or a file path
+  bool read_only = false;
 };
 
 // sqlite://:memory:, sqlite://, sqlite:///:memory:, sqlite:///relative.db, sqlite:////absolute.db
@@ -103,10 +104,22 @@ SqliteTarget parse_sqlite_url(std::string_view url) {
   }
   rest.remove_prefix(1);
   if (rest.empty()) throw ConnectionError(fmt::format("malformed SQLite URL '{}': the file path is empty", url));
-  if (rest.find('?') != std::string_view::npos) {
-    throw ConnectionError(fmt::format("malformed SQLite URL '{}': query parameters are not supported", url));
+  bool read_only = false;
+  if (const auto query = rest.find('?'); query != std::string_view::npos) {
+    // The one parameter understood is SQLite's own URI spelling of a read-only open (mode=ro);
+    // anything else is refused rather than ignored.
+    const std::string_view parameters = rest.substr(query + 1);
+    if (parameters == "mode=ro") {
+      read_only = true;
+    } else if (parameters != "mode=rw") {
+      throw ConnectionError(fmt::format(
+          "malformed SQLite URL '{}': unknown query parameters '{}' (only mode=ro or mode=rw are understood)", url,
+          parameters));
+    }
+    rest = rest.substr(0, query);
+    if (rest.empty()) throw ConnectionError(fmt::format("malformed SQLite URL '{}': the file path is empty", url));
   }
-  return {std::string(rest)};
+  return {std::string(rest), read_only};
 }
 
 }  // namespace
@@ -142,7 +155,8 @@ Database connect(std::string_view url, ConnectOptions options) {
     display = std::string(url);
     // Every new connection to :memory: would be a different, empty database.
     if (target.path == ":memory:") pool_size = 1;
-    opener = [path = std::move(target.path)] { return detail::open_sqlite(path); };
+    const detail::SqliteOpenOptions sqlite_options{.read_only = target.read_only, .busy_timeout = options.busy_timeout};
+    opener = [path = std::move(target.path), sqlite_options] { return detail::open_sqlite(path, sqlite_options); };
   } else if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
     kind = DialectKind::PostgreSQL;
     display = mask_url_password(url);

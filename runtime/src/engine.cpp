@@ -70,10 +70,13 @@ PooledConnection Engine::acquire() {
                       url_, kAcquireTimeout.count()));
     }
     holder_ = std::this_thread::get_id();
-    if (!idle_.empty()) {
+    // Idle connections the server ended meanwhile (SQLAlchemy's pool_pre_ping, without the round
+    // trip) are dropped here, so a Session never begins on a dead one; their slots are reopened below.
+    while (!idle_.empty()) {
       std::unique_ptr<Connection> conn = std::move(idle_.back());
       idle_.pop_back();
-      return PooledConnection(this, std::move(conn));
+      if (conn->alive()) return PooledConnection(this, std::move(conn));
+      --open_count_;
     }
     ++open_count_;  // reserve the slot; the connection is opened outside the lock
   }

@@ -182,7 +182,8 @@ TEST(ConnectTest, RejectsMalformedUrlsWithClearMessages) {
       {"mysql://user@host/db", "unknown database URL scheme 'mysql'"},
       {"sqlite://host/db.sqlite", "a SQLite URL has no host"},
       {"sqlite:///", "the file path is empty"},
-      {"sqlite:///x.db?mode=ro", "query parameters are not supported"},
+      {"sqlite:///x.db?cache=shared", "unknown query parameters 'cache=shared'"},
+      {"sqlite:///?mode=ro", "the file path is empty"},
       {"just-a-name", "malformed database URL"},
       {"sqlite:////nonexistent-ormc-dir/x.db", "could not open SQLite database"},
   };

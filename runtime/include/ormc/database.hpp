@@ -1,6 +1,7 @@
 // ormc::connect() and ormc::Database: a handle on one database (a connection pool) and its statement log.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,6 +31,9 @@ struct ConnectOptions {
   bool echo = false;
   /// Most connections kept open at once (PostgreSQL and SQLite files; `:memory:` always uses one).
   std::size_t pool_size = 4;
+  /// SQLite files: how long a statement waits for another connection's lock before it fails with
+  /// ormc::OperationalError ("database is locked"); writers from several Sessions take turns.
+  std::chrono::milliseconds busy_timeout{5000};
 };
 
 /// A database: its dialect, a pool of connections and statement listeners. Cheap to copy
@@ -63,7 +67,8 @@ class Database {
 
 /// Opens a database:
 ///  - `sqlite://:memory:` — a private in-memory database;
-///  - `sqlite:///relative/or/absolute/path.db` (three slashes then the path; `sqlite:////abs` also works);
+///  - `sqlite:///relative/or/absolute/path.db` (three slashes then the path; `sqlite:////abs` also works),
+///    `sqlite:///path.db?mode=ro` to open an existing file read-only;
 ///  - `postgresql://user:pass@host:port/db?opt=...` or a libpq key=value string (`host=... dbname=...`).
 /// Every SQLite connection runs `PRAGMA foreign_keys=ON`; SQLite files use WAL.
 /// @throw ormc::ConnectionError when the database can't be opened or the URL is malformed.

@@ -48,6 +48,12 @@ class ConnectionError : public Error {
 class DatabaseError : public Error {
   using Error::Error;
 };
+/// The database could not do the operation for a reason outside the statement itself: a lock
+/// held by another connection (SQLite "database is locked" after the busy timeout), a database
+/// opened read-only, a full disk (SQLAlchemy's OperationalError). Retrying later may succeed.
+class OperationalError : public DatabaseError {
+  using DatabaseError::DatabaseError;
+};
 /// A constraint (unique, foreign key, not null, check) was violated.
 class IntegrityError : public DatabaseError {
  public:

@@ -213,9 +213,10 @@ void SessionCore::flush() {
     // Nothing of this flush may stay half-written: undo what was written into objects, roll the
     // transaction back, and refuse further use until rollback() (SQLAlchemy's rule). Inside a
     // savepoint the transaction stays open: rolling back to the savepoint (or the whole
-    // transaction) removes what this flush wrote and makes the Session usable again.
+    // transaction) removes what this flush wrote and makes the Session usable again — unless the
+    // connection was lost: the server ended the transaction and its savepoints with it.
     work.undo();
-    if (savepoints_.empty()) end_transaction();
+    if (savepoints_.empty() || (conn_ && conn_->broken())) end_transaction();
     flush_failed_ = true;
     throw;
   }

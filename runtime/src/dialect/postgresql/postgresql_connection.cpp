@@ -13,6 +13,11 @@
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <algorithm>
 #include <charconv>
 #include <unordered_map>
@@ -53,6 +58,13 @@ std::string constraint_name(std::string_view message) {
 // SQLSTATE class 08 (connection exception) and 57P01..57P03 (the server shut the session down).
 bool is_connection_loss(const std::string& sqlstate) {
   return sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+}
+
+// Failures of the moment rather than of the statement (SQLAlchemy's OperationalError): serialization
+// failure and deadlock (class 40), lock not available, statement canceled or timed out, and
+// insufficient resources (class 53: disk full, out of memory, too many connections).
+bool is_operational(const std::string& sqlstate) {
+  return sqlstate.rfind("40", 0) == 0 || sqlstate.rfind("53", 0) == 0 || sqlstate == "55P03" || sqlstate == "57014";
 }
 
 [[noreturn]] void throw_decode_error(std::size_t column, std::string_view text, Type type) {
@@ -298,6 +310,10 @@ class PgConnection final : public Connection {
   }
   void commit() override {
     if (!in_transaction_) throw InvalidRequestError("commit(): no transaction is in progress");
+    // A session the server has already ended (its FATAL message waits on the socket) took the
+    // transaction with it: report that for certain, rather than send COMMIT into a closed socket
+    // and leave the caller unsure whether it was committed. alive() marks the connection lost.
+    (void)alive();
     in_transaction_ = false;  // COMMIT ends the transaction even when it fails
     run("COMMIT");
   }
@@ -355,6 +371,36 @@ class PgConnection final : public Connection {
   }
 
   [[nodiscard]] bool broken() const noexcept override { return broken_; }
+
+  // An idle connection has nothing to read, so a readable socket means the server spoke unasked.
+  // A terminated session (pg_terminate_backend, server shutdown or restart) sends an ErrorResponse
+  // ('E', FATAL) and closes: seen by peeking at the first byte, without a round trip. A notice, a
+  // notification or a parameter change ('N', 'A', 'S') is harmless and consumed; anything else
+  // (an end of stream, a TLS record that can't be peeked into) is treated as dead — reconnecting
+  // costs less than a Session failing on its first statement.
+  bool alive() noexcept override {
+    if (broken_) return false;
+    pollfd watched{conn_->sock(), POLLIN, 0};
+    if (watched.fd < 0) {
+      lost();
+      return false;
+    }
+    if (::poll(&watched, 1, 0) <= 0) return true;  // quiet (or EINTR: the next statement will tell)
+    char first = 0;
+    const ssize_t n = ::recv(watched.fd, &first, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return true;
+    if (n != 1 || (first != 'N' && first != 'A' && first != 'S')) {
+      lost();
+      return false;
+    }
+    try {
+      conn_->get_notifs();  // consumes the message
+    } catch (...) {
+      lost();
+    }
+    if (!conn_->is_open()) lost();
+    return !broken_;
+  }
 
  private:
   struct Prepared {
@@ -416,7 +462,10 @@ class PgConnection final : public Connection {
   // Runs `f`, translating pqxx's exceptions into ormc's and noticing a lost connection.
   template <class F>
   auto guarded(const std::string& sql, F&& f) -> decltype(f()) {
-    if (broken_) throw ConnectionError(with_sql("the PostgreSQL connection was lost earlier", sql), sql);
+    if (broken_) {
+      throw ConnectionError(
+          with_sql("the PostgreSQL connection was lost earlier: the server rolled back its transaction", sql), sql);
+    }
     try {
       return f();
     } catch (const Error&) {
@@ -425,6 +474,10 @@ class PgConnection final : public Connection {
       lost();
       const std::string msg = trimmed(e.what());
       throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
+    } catch (const pqxx::transaction_rollback& e) {
+      // Serialization failure, deadlock (pqxx reports class 40 outside sql_error).
+      const std::string msg = trimmed(e.what());
+      throw OperationalError(with_sql(msg, sql), sql, msg);
     } catch (const pqxx::integrity_constraint_violation& e) {
       const std::string msg = trimmed(e.what());
       throw IntegrityError(with_sql(msg, sql), sql, msg, constraint_name(msg));
@@ -437,6 +490,7 @@ class PgConnection final : public Connection {
         lost();
         throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
       }
+      if (is_operational(e.sqlstate())) throw OperationalError(with_sql(msg, sql), sql, msg);
       throw DatabaseError(with_sql(msg, sql), sql, msg);
     } catch (const std::exception& e) {
       // pqxx::failure outside sql_error (in_doubt_error, transaction_rollback, ...) and usage errors.
@@ -449,10 +503,9 @@ class PgConnection final : public Connection {
     }
   }
 
-  void lost() noexcept {
-    broken_ = true;
-    in_transaction_ = false;
-  }
+  // The transaction stays "in progress" until rollback(): a COMMIT on a lost connection must fail
+  // (below, in guarded()), never look like there was nothing to commit.
+  void lost() noexcept { broken_ = true; }
 
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::quiet_errorhandler> quiet_;  // declared after conn_: unregisters first

@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -21,8 +24,6 @@ namespace {
 // Like Python's sqlite3 module (128) and SQLAlchemy's compiled cache (500): enough for every
 // statement shape a program uses, bounded for programs that build many distinct texts.
 constexpr std::size_t kMaxCachedStatements = 256;
-// How long a writer waits for another connection's lock on a database file before SQLITE_BUSY.
-constexpr int kBusyTimeoutMs = 5000;
 
 std::string with_sql(std::string_view message, std::string_view sql) {
   return sql.empty() ? std::string(message) : fmt::format("{}\n[SQL: {}]", message, sql);
@@ -44,9 +45,22 @@ std::string constraint_name(std::string_view message) {
       throw IntegrityError(with_sql(msg, sql), std::string(sql), msg, constraint_name(msg));
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw DatabaseError(
-          with_sql(fmt::format("database is locked: another connection holds a conflicting lock ({})", msg), sql),
+      throw OperationalError(
+          with_sql(fmt::format("database is locked: another connection holds a conflicting lock and did not release it "
+                               "within the busy timeout ({})",
+                               msg),
+                   sql),
           std::string(sql), msg);
+    case SQLITE_READONLY:
+      throw OperationalError(
+          with_sql(fmt::format("the SQLite database is read-only: it was opened with mode=ro, or its file or folder "
+                               "is not writable ({})",
+                               msg),
+                   sql),
+          std::string(sql), msg);
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN: throw OperationalError(with_sql(msg, sql), std::string(sql), msg);
     case SQLITE_TOOBIG:
     case SQLITE_RANGE: throw DataError(with_sql(msg, sql), std::string(sql), msg);
     default: throw DatabaseError(with_sql(msg, sql), std::string(sql), msg);
@@ -397,16 +411,28 @@ class SqliteConnection final : public Connection {
   }
   void commit() override {
     if (!in_transaction()) throw InvalidRequestError("commit(): no transaction is in progress");
+    savepoints_.clear();
     run("COMMIT");
   }
   // SQLite itself rolls back on some errors (SQLITE_FULL, ON CONFLICT ROLLBACK, ...), so a
   // rollback with nothing left to undo is not an error.
   void rollback() override {
+    savepoints_.clear();
     if (in_transaction()) run("ROLLBACK");
   }
-  void savepoint(const std::string& name) override { run("SAVEPOINT " + savepoint_name(name)); }
-  void release_savepoint(const std::string& name) override { run("RELEASE SAVEPOINT " + savepoint_name(name)); }
-  void rollback_to_savepoint(const std::string& name) override { run("ROLLBACK TO SAVEPOINT " + savepoint_name(name)); }
+  void savepoint(const std::string& name) override {
+    run("SAVEPOINT " + savepoint_name(name));
+    savepoints_.push_back(name);
+  }
+  // RELEASE ends the savepoint and every one begun after it; ROLLBACK TO keeps the savepoint itself.
+  void release_savepoint(const std::string& name) override {
+    run("RELEASE SAVEPOINT " + savepoint_name(name));
+    forget_savepoints_after(name, true);
+  }
+  void rollback_to_savepoint(const std::string& name) override {
+    run("ROLLBACK TO SAVEPOINT " + savepoint_name(name));
+    forget_savepoints_after(name, false);
+  }
   [[nodiscard]] bool in_transaction() const noexcept override { return sqlite3_get_autocommit(db_) == 0; }
 
   std::unique_ptr<Rows> execute(const std::string& sql, std::span<const Value> params) override {
@@ -422,8 +448,19 @@ class SqliteConnection final : public Connection {
       finish(stmt, cached);
       throw;
     }
-    const sqlite3_int64 changes_before = sqlite3_total_changes64(db_);
+    sqlite3_int64 changes_before = sqlite3_total_changes64(db_);
     int rc = sqlite3_step(stmt);
+    if ((rc & 0xFF) == SQLITE_BUSY && restartable_for_write(stmt)) {
+      sqlite3_reset(stmt);  // keeps the bindings for the second attempt
+      try {
+        restart_for_write();
+      } catch (...) {
+        finish(stmt, cached);
+        throw;
+      }
+      changes_before = sqlite3_total_changes64(db_);
+      rc = sqlite3_step(stmt);
+    }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail_step(rc, stmt, cached, sql);
     if (lazy) return std::make_unique<LazyRows>(db_, stmt, cached, rc == SQLITE_ROW);
 
@@ -458,6 +495,36 @@ class SqliteConnection final : public Connection {
     });
     if (!ok) throw InvalidRequestError(fmt::format("invalid savepoint name '{}'", name));
     return '"' + name + '"';
+  }
+
+  void forget_savepoints_after(const std::string& name, bool including) {
+    const auto it = std::find(savepoints_.rbegin(), savepoints_.rend(), name);
+    if (it == savepoints_.rend()) return;
+    const auto keep = static_cast<std::size_t>(savepoints_.rend() - it) - (including ? 1 : 0);
+    savepoints_.resize(keep);
+  }
+
+  // A write that found the database locked can be retried after restarting the transaction when
+  // the transaction has only read so far: nothing of it is lost. SQLite does not wait (call the
+  // busy handler) for a transaction that already holds a read snapshot, because the snapshot may
+  // be older than the other writer's commit (SQLITE_BUSY_SNAPSHOT) — so without this, two
+  // Sessions that each read then write fail instead of taking turns. The restarted transaction
+  // sees rows committed meanwhile, which is what PostgreSQL's default isolation (read committed)
+  // gives too. Not done when a savepoint is open or another statement of the transaction is
+  // still being read: a ROLLBACK would end those.
+  bool restartable_for_write(sqlite3_stmt* failed) const {
+    if (in_memory_ || !in_transaction() || !savepoints_.empty()) return false;
+    if (sqlite3_stmt_readonly(failed) != 0) return false;
+    if (sqlite3_txn_state(db_, nullptr) != SQLITE_TXN_READ) return false;
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s != nullptr; s = sqlite3_next_stmt(db_, s)) {
+      if (s != failed && sqlite3_stmt_busy(s) != 0) return false;
+    }
+    return true;
+  }
+  // BEGIN IMMEDIATE takes the write lock up front, waiting for it through the busy handler.
+  void restart_for_write() {
+    run("ROLLBACK");
+    run("BEGIN IMMEDIATE");
   }
 
   void note_failure(int rc) {
@@ -566,8 +633,14 @@ class SqliteConnection final : public Connection {
         rc = sqlite3_bind_null(stmt, index);
       else if (v.holds<std::int64_t>())
         rc = sqlite3_bind_int64(stmt, index, v.as<std::int64_t>());
-      else if (v.holds<double>())
+      else if (v.holds<double>()) {
+        // SQLite turns a NaN into NULL: refuse it rather than store (or compare with) something else.
+        if (std::isnan(v.as<double>())) {
+          throw DataError(fmt::format("parameter {} is NaN, which SQLite can't store (it would become NULL)", i + 1),
+                          sql);
+        }
         rc = sqlite3_bind_double(stmt, index, v.as<double>());
+      }
       else if (v.holds<bool>())
         rc = sqlite3_bind_int(stmt, index, v.as<bool>() ? 1 : 0);
       else if (v.holds<std::string>())
@@ -601,18 +674,19 @@ class SqliteConnection final : public Connection {
   sqlite3* db_;
   bool in_memory_;
   bool broken_ = false;
+  std::vector<std::string> savepoints_;  ///< open savepoints, innermost last
   std::uint64_t tick_ = 0;
   std::unordered_map<std::string, CachedStatement> cache_;
 };
 
 }  // namespace
 
-std::unique_ptr<Connection> open_sqlite(const std::string& path) {
+std::unique_ptr<Connection> open_sqlite(const std::string& path, const SqliteOpenOptions& options) {
   const bool in_memory = path == ":memory:" || path.empty();
   sqlite3* db = nullptr;
   // No URI filenames, and no per-connection mutex: the pool hands a connection to one thread at a time.
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int mode = options.read_only && !in_memory ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, mode | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
@@ -621,7 +695,9 @@ std::unique_ptr<Connection> open_sqlite(const std::string& path) {
   sqlite3_extended_result_codes(db, 1);
   auto conn = std::make_unique<SqliteConnection>(db, in_memory);
   if (!in_memory) {
-    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    sqlite3_busy_timeout(db, static_cast<int>(std::clamp<std::int64_t>(options.busy_timeout.count(), 0, std::numeric_limits<int>::max())));
+    // A read-only connection can't switch the journal mode; it reads whatever mode the file has.
+    if (options.read_only) return conn;
     try {
       // WAL lets readers proceed while one connection writes.
       conn->execute_script("PRAGMA journal_mode=WAL");
