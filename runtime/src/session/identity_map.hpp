@@ -23,6 +23,8 @@ struct IdentityKeyHash {
   using is_transparent = void;
   std::size_t operator()(const IdentityKey& k) const noexcept { return (*this)(IdentityKeyView{k.entity, k.key}); }
   std::size_t operator()(const IdentityKeyView& k) const noexcept;
+  /// The hash of a one-integer key (what operator() gives for it).
+  static std::size_t integer(const EntityInfo* entity, std::int64_t key) noexcept;
 };
 struct IdentityKeyEqual {
   using is_transparent = void;
@@ -48,6 +50,8 @@ class IdentityMap {
 
   /// The live object for the key, or nullptr.
   [[nodiscard]] std::shared_ptr<Object> find(const IdentityKeyView& key) const;
+  /// find() for a one-integer key, without building a Value.
+  [[nodiscard]] std::shared_ptr<Object> find_integer(const EntityInfo* entity, std::int64_t key) const;
   /// Registers `object` under its primary key (read from the object). A live entry for the same key
   /// must not exist (the caller checks); a dying one is replaced. Returns the key stored.
   const IdentityKey* insert(const std::shared_ptr<Object>& object);

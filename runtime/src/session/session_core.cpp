@@ -470,23 +470,27 @@ void SessionCore::load_field(Object& object, const EntityInfo& entity, std::size
 
 std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, const Rows& rows, std::size_t first) {
   const auto& columns = entity.table->columns;
+  const auto& key_columns = entity.primary_key;
+  // The usual key, one integer column, is looked up without building a Value.
+  std::int64_t integer = 0;
+  const bool integer_key = key_columns.size() == 1 && is_integer(columns[key_columns[0]].type) &&
+                           rows.read_int64(first + key_columns[0], integer) == CellRead::Read;
   KeyValues key;
-  for (std::uint16_t c : entity.primary_key) {
-    // The usual key, one integer column, skips the general decoder.
-    std::int64_t integer = 0;
-    if (is_integer(columns[c].type) && rows.read_int64(first + c, integer) == CellRead::Read)
-      key.push_back(Value(integer));
-    else
-      key.push_back(read_column(rows, first + c, columns[c]));
+  std::shared_ptr<Object> existing;
+  if (integer_key) {
+    existing = identity_.find_integer(&entity, integer);
+  } else {
+    for (std::uint16_t c : key_columns) key.push_back(read_column(rows, first + c, columns[c]));
+    existing = identity_.find({&entity, key});
   }
-  if (auto existing = identity_.find({&entity, key})) {
+  if (existing) {
     // The identity map wins: only expired attributes are filled from the row (SQLAlchemy).
     if (ObjectAccess::state(*existing).expired) populate(*existing, rows, first, true);
     return existing;
   }
+  if (integer_key) key = KeyValues(Value(integer));
   std::shared_ptr<Object> object = entity.instantiate();
   // The key was decoded for the lookup: set it from there rather than decode it again.
-  const auto& key_columns = entity.primary_key;
   for (std::size_t k = 0; k < key_columns.size(); ++k) ObjectAccess::set(*object, key_columns[k], Value(key[k]));
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (key_columns.size() == 1 ? i == key_columns[0]

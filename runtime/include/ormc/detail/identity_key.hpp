@@ -18,6 +18,7 @@ namespace ormc::detail {
 class KeyValues {
  public:
   KeyValues() = default;
+  explicit KeyValues(Value single) : first_(std::move(single)), size_(1) {}
   explicit KeyValues(std::vector<Value> values) {
     if (values.size() == 1) {
       first_ = std::move(values.front());
