@@ -93,6 +93,20 @@ void RelationshipState::record_remove(std::shared_ptr<Object> child) {
   notify_session();
 }
 
+bool RelationshipState::drop_pending_add(const Object* child) noexcept {
+  auto it = find_ptr(added_, child);
+  if (it == added_.end()) return false;
+  added_.erase(it);
+  return true;
+}
+
+bool RelationshipState::drop_pending_remove(const Object* child) noexcept {
+  auto it = find_ptr(removed_, child);
+  if (it == removed_.end()) return false;
+  removed_.erase(it);
+  return true;
+}
+
 void RelationshipState::record_assign(std::vector<std::shared_ptr<Object>> children) {
   const Status s = ObjectAccess::state(*owner_).status;
   if (s != Status::Transient && s != Status::Pending)

@@ -4,6 +4,7 @@
 
 #include "connection.hpp"
 #include "join_columns.hpp"
+#include "relationship_kinds.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
 #include "session/crud_sql.hpp"
@@ -24,10 +25,35 @@ void SessionCore::on_relationship_changed(RelationshipState& state) {
   if (ObjectAccess::state(*child).session == nullptr) add(child);
 }
 
+void SessionCore::on_reference_changed(ReferenceState& state) {
+  register_relationship(state);
+  if (state.pinned()) cascade_child(state.info(), state.pinned());
+}
+
+void SessionCore::cascade_child(const RelationshipInfo& rel, const std::shared_ptr<Object>& child) {
+  if ((rel.cascade & CascadeSaveUpdate) && ObjectAccess::state(*child).session == nullptr) add(child);
+}
+
 void SessionCore::cascade_add(const std::shared_ptr<Object>& object) {
   const EntityInfo& entity = object->ormc_entity();
   for (const RelationshipInfo& rel : entity.relationships) {
     if (!rel.state) continue;
+    if (ReferenceState* ref = reference_state(*object, rel)) {
+      // save-update along the reference as memory knows it (set by the user, or by back_populates
+      // of a collection the target holds it in): the target follows.
+      if (ref->changed()) register_relationship(*ref);
+      if (auto target = ref->known()) cascade_child(rel, target);
+      continue;
+    }
+    if (LoadedCollectionState* coll = loaded_collection_state(*object, rel)) {
+      // Everything the collection holds in memory follows (SQLAlchemy cascades along the current
+      // contents): items, and what back_populates queued while it was not loaded.
+      if (coll->has_changes() || !coll->queued().empty()) register_relationship(*coll);
+      const auto items = coll->loaded_items();
+      for (const auto& child : items) cascade_child(rel, child);
+      const auto queued = coll->queued();
+      for (const auto& child : queued) cascade_child(rel, child);
+    }
     RelationshipState* state = rel.state(*object);
     if (!state || !state->has_changes()) continue;
     register_relationship(*state);
@@ -41,6 +67,21 @@ void SessionCore::cascade_remove(const std::shared_ptr<Object>& object) {
   const EntityInfo& entity = object->ormc_entity();
   for (const RelationshipInfo& rel : entity.relationships) {
     if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::ManyToMany) continue;
+    if (LoadedCollectionState* coll = loaded_collection_state(*object, rel)) {
+      // The delete cascade is collected here, as SQLAlchemy's session.delete(): without
+      // passive_deletes the collection is loaded (even lazy = "raise": the unit of work may);
+      // with it, only children already in memory are deleted and the database's ON DELETE does
+      // the rest.
+      if (rel.viewonly || !(rel.cascade & CascadeDelete)) continue;
+      if (rel.passive_deletes == PassiveDeletes::False) coll->load(true);
+      const auto children = coll->loaded_items();
+      for (const auto& child : children) {
+        const Status cs = ObjectAccess::state(*child).status;
+        if (ObjectAccess::state(*child).session == this && (cs == Status::Persistent || cs == Status::Pending))
+          remove(child);
+      }
+      continue;
+    }
     if (rel.passive_deletes != PassiveDeletes::False || rel.viewonly) continue;
     const bool cascades_delete = rel.cascade & CascadeDelete;
     if (rel.lazy == LoaderStrategy::WriteOnly && cascades_delete) {
@@ -78,8 +119,18 @@ void SessionCore::discard_relationship_changes() noexcept {
   for (auto& changed : changed_relationships_) {
     changed.state->clear_changes();
     changed.state->registered = false;
+    const RelationshipInfo& rel = changed.state->info();
+    if (is_reference(rel)) static_cast<ReferenceState*>(changed.state)->discard();
+    else if (is_loaded_collection(rel)) static_cast<LoadedCollectionState*>(changed.state)->discard();
   }
   changed_relationships_.clear();
+}
+
+void SessionCore::expire_relationships(Object& object) noexcept {
+  for (const RelationshipInfo& rel : object.ormc_entity().relationships) {
+    if (ReferenceState* ref = reference_state(object, rel)) ref->expire();
+    else if (LoadedCollectionState* coll = loaded_collection_state(object, rel)) coll->expire();
+  }
 }
 
 }  // namespace ormc::detail

@@ -318,6 +318,7 @@ void SessionCore::expire_state(Object& object) {
   s.expired_columns.clear();  // empty + expired = every column
   s.modified.clear();
   s.in_dirty_list = false;
+  expire_relationships(object);
 }
 
 void SessionCore::refresh(const std::shared_ptr<Object>& object) {

@@ -66,8 +66,7 @@ void UnitOfWork::execute() {
 
   const std::vector<TableWork*> order = ordered_tables();
   for (TableWork* t : order) {
-    sync_foreign_keys(*t);
-    if (!t->inserts.empty()) insert_rows(t->inserts.front()->ormc_entity(), t->inserts);
+    insert_in_dependency_order(*t);
     update_rows(t->updates);
     null_out(*t);
   }

@@ -1,0 +1,143 @@
+// ormc::Collection<T>: a loaded one-to-many or many-to-many collection (lazy select / raise / noload).
+#pragma once
+
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <memory>
+#include <vector>
+
+#include "ormc/detail/relationship_state.hpp"
+
+namespace ormc {
+
+namespace detail {
+
+/// The untyped state of a loaded collection: its items once loaded, plus what back_populates
+/// queued while it was not loaded. Adds and removes made through it are also recorded in
+/// RelationshipState's pending lists, which the unit of work writes (foreign key, NULL, DELETE,
+/// association rows). Children are held strongly (see ReferenceState for the ownership scheme).
+class LoadedCollectionState : public RelationshipState {
+ public:
+  using RelationshipState::RelationshipState;
+
+  /// The items, loading them first (one SELECT with the parent criterion and order_by).
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached parent.
+  [[nodiscard]] const std::vector<std::shared_ptr<Object>>& items();
+  void add_object(std::shared_ptr<Object> child);
+  void remove_object(const std::shared_ptr<Object>& child);
+  void assign_objects(const std::vector<std::shared_ptr<Object>>& children);
+  [[nodiscard]] bool contains_object(const Object* child);
+  /// Whether the items are in memory (no access has to load).
+  [[nodiscard]] bool loaded() const noexcept { return loaded_; }
+
+  // --- runtime-internal
+  /// Loads the items when they are not in memory. `for_unit_of_work`: a cascade needs them, which
+  /// lazy = "raise" does not refuse (SQLAlchemy's unit of work loads raise collections too).
+  void load(bool for_unit_of_work);
+  /// The items in memory, without loading (empty when not loaded).
+  [[nodiscard]] const std::vector<std::shared_ptr<Object>>& loaded_items() const noexcept { return items_; }
+  /// back_populates: a child's reference now names (or no longer names) this owner. Memory only:
+  /// appended when loaded, queued otherwise (SQLAlchemy's pending collection, never loaded for it).
+  void backref_add(const std::shared_ptr<Object>& child);
+  [[nodiscard]] const std::vector<std::shared_ptr<Object>>& queued() const noexcept { return queued_; }
+  void backref_remove(const Object* child) noexcept;
+  /// After a flush: the queued back_populates items are now rows, which a load will return.
+  void after_flush() noexcept;
+  /// expire() / commit: the items are loaded again on next access; unflushed add()s survive.
+  void expire() noexcept;
+  /// rollback(): unflushed changes go with the transaction; the items load again.
+  void discard() noexcept;
+
+ private:
+  std::vector<std::shared_ptr<Object>> items_;
+  std::vector<std::shared_ptr<Object>> queued_;  ///< back_populates adds while not loaded
+  bool loaded_ = false;
+};
+
+}  // namespace detail
+
+/// The far side of a `lazy = "select"` (default), `"raise"` or `"noload"` collection relationship:
+/// a list of T that loads with one SELECT on first use (select), refuses every read (raise), or
+/// starts empty and stays writable (noload). `add` / `remove` / `assign` are written at the next
+/// flush: the child's foreign key, NULL (or DELETE with delete-orphan), or association rows.
+/// Iterators are invalidated by add / remove / assign, as std::vector's.
+///
+/// @code
+///   for (const auto& child : parent->children()) std::cout << child->name();   // one SELECT
+///   parent->children().add(Child::create({.name = "new"}));                       // INSERT at flush
+///   parent->children().remove(old);   // UPDATE child SET parent_id = NULL (DELETE with delete-orphan)
+/// @endcode
+template <class T>
+class Collection : public detail::LoadedCollectionState {
+  using Items = std::vector<std::shared_ptr<Object>>;
+
+ public:
+  using value_type = std::shared_ptr<T>;
+  using LoadedCollectionState::LoadedCollectionState;
+
+  /// Iterates the items as std::shared_ptr<T>.
+  class iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = std::shared_ptr<T>;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::shared_ptr<T>;
+
+    iterator() = default;
+    explicit iterator(Items::const_iterator it) : it_(it) {}
+    [[nodiscard]] std::shared_ptr<T> operator*() const { return std::static_pointer_cast<T>(*it_); }
+    [[nodiscard]] std::shared_ptr<T> operator[](difference_type n) const { return std::static_pointer_cast<T>(it_[n]); }
+    iterator& operator++() { ++it_; return *this; }
+    iterator operator++(int) { auto old = *this; ++it_; return old; }
+    iterator& operator--() { --it_; return *this; }
+    iterator operator--(int) { auto old = *this; --it_; return old; }
+    iterator& operator+=(difference_type n) { it_ += n; return *this; }
+    iterator& operator-=(difference_type n) { it_ -= n; return *this; }
+    friend iterator operator+(iterator a, difference_type n) { return a += n; }
+    friend iterator operator+(difference_type n, iterator a) { return a += n; }
+    friend iterator operator-(iterator a, difference_type n) { return a -= n; }
+    friend difference_type operator-(const iterator& a, const iterator& b) { return a.it_ - b.it_; }
+    friend bool operator==(const iterator& a, const iterator& b) = default;
+    friend auto operator<=>(const iterator& a, const iterator& b) = default;
+
+   private:
+    Items::const_iterator it_{};
+  };
+
+  /// @throw ormc::InvalidRequestError for lazy = "raise" (naming the relationship) or a detached parent
+  [[nodiscard]] iterator begin() { return iterator(items().begin()); }
+  [[nodiscard]] iterator end() { return iterator(items().end()); }
+  [[nodiscard]] std::size_t size() { return items().size(); }
+  [[nodiscard]] bool empty() { return items().empty(); }
+  [[nodiscard]] std::shared_ptr<T> operator[](std::size_t i) { return std::static_pointer_cast<T>(items().at(i)); }
+  [[nodiscard]] bool contains(const std::shared_ptr<T>& child) { return contains_object(child.get()); }
+  /// The items as a vector (a copy of the pointers).
+  [[nodiscard]] std::vector<std::shared_ptr<T>> to_vector() {
+    std::vector<std::shared_ptr<T>> out;
+    for (const auto& o : items()) out.push_back(std::static_pointer_cast<T>(o));
+    return out;
+  }
+
+  /// Appends `child` (loading the collection first, as SQLAlchemy's append); a child already in
+  /// it stays once. Sets the child's back_populates reference in memory.
+  /// @throw ormc::InvalidRequestError for a null child
+  void add(std::shared_ptr<T> child) { add_object(std::move(child)); }
+  void push_back(std::shared_ptr<T> child) { add_object(std::move(child)); }
+  void add_all(const std::vector<std::shared_ptr<T>>& children) {
+    for (const auto& c : children) add_object(c);
+  }
+  /// Removes `child`: UPDATE of its foreign key to NULL at flush, or DELETE with delete-orphan
+  /// (many-to-many: DELETE of the association row).
+  /// @throw ormc::InvalidRequestError when `child` is not in the collection (refused rather than
+  ///        nulling another parent's foreign key)
+  void remove(const std::shared_ptr<T>& child) { remove_object(child); }
+  /// Replaces the contents: items not in `children` are removed, new ones added.
+  void assign(const std::vector<std::shared_ptr<T>>& children) {
+    assign_objects(std::vector<std::shared_ptr<Object>>(children.begin(), children.end()));
+  }
+  void assign(std::initializer_list<std::shared_ptr<T>> children) { assign(std::vector<std::shared_ptr<T>>(children)); }
+};
+
+}  // namespace ormc
