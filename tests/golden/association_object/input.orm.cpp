@@ -11,6 +11,7 @@ struct ormc_access_Left {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static ::ormc::detail::RelationshipState* state_associations(::ormc::Object& o) { return &self(o).ormc_rel_associations_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Left>(Left::ormc_tag{}); }
 };
 
@@ -30,6 +31,8 @@ struct ormc_access_Association {
   static void set_extra_data(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.extra_data = ::ormc::from_value<std::optional<std::string>>(std::move(v));
   }
+  static ::ormc::detail::RelationshipState* state_left(::ormc::Object& o) { return &self(o).ormc_rel_left_; }
+  static ::ormc::detail::RelationshipState* state_right(::ormc::Object& o) { return &self(o).ormc_rel_right_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Association>(Association::ormc_tag{}); }
 };
 
@@ -41,6 +44,7 @@ struct ormc_access_Right {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static ::ormc::detail::RelationshipState* state_associations(::ormc::Object& o) { return &self(o).ormc_rel_associations_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Right>(Right::ormc_tag{}); }
 };
 
@@ -104,6 +108,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Left[] = {
         .primaryjoin = ormc_rel_Left_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "left",
+        .state = &ormc_access_Left::state_associations,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Left{
@@ -161,6 +166,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Association[] = {
         .primaryjoin = ormc_rel_Association_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "associations",
+        .state = &ormc_access_Association::state_left,
     },
     {
         .name = "right",
@@ -175,6 +181,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Association[] = {
         .primaryjoin = ormc_rel_Association_1_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "associations",
+        .state = &ormc_access_Association::state_right,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Association{
@@ -203,6 +210,12 @@ std::shared_ptr<Association> Association::create() { return create(Fields{}); }
 
 const ::ormc::EntityInfo& Association::ormc_entity_info() noexcept { return ormc_entity_Association; }
 const ::ormc::EntityInfo& Association::ormc_entity() const noexcept { return ormc_entity_Association; }
+// Out of line: ::golden::association_object::Left may be declared after Association in the header.
+std::shared_ptr<::golden::association_object::Left> Association::left() const { return ormc_rel_left_.get(); }
+void Association::set_left(std::shared_ptr<::golden::association_object::Left> value) { ormc_rel_left_.set(std::move(value)); }
+// Out of line: ::golden::association_object::Right may be declared after Association in the header.
+std::shared_ptr<::golden::association_object::Right> Association::right() const { return ormc_rel_right_.get(); }
+void Association::set_right(std::shared_ptr<::golden::association_object::Right> value) { ormc_rel_right_.set(std::move(value)); }
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Right[] = {
@@ -226,6 +239,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Right[] = {
         .primaryjoin = ormc_rel_Right_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "right",
+        .state = &ormc_access_Right::state_associations,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Right{

@@ -11,6 +11,7 @@ struct ormc_access_Left {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static ::ormc::detail::RelationshipState* state_rights(::ormc::Object& o) { return &self(o).ormc_rel_rights_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Left>(Left::ormc_tag{}); }
 };
 
@@ -22,6 +23,7 @@ struct ormc_access_Right {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static ::ormc::detail::RelationshipState* state_lefts(::ormc::Object& o) { return &self(o).ormc_rel_lefts_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Right>(Right::ormc_tag{}); }
 };
 
@@ -87,6 +89,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Left[] = {
         .primaryjoin = ormc_rel_Left_0_primaryjoin,
         .secondaryjoin = ormc_rel_Left_0_secondaryjoin,
         .back_populates = "lefts",
+        .state = &ormc_access_Left::state_rights,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Left{
@@ -143,6 +146,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Right[] = {
         .primaryjoin = ormc_rel_Right_0_primaryjoin,
         .secondaryjoin = ormc_rel_Right_0_secondaryjoin,
         .back_populates = "rights",
+        .state = &ormc_access_Right::state_lefts,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Right{

@@ -26,6 +26,7 @@ struct ormc_access_Child {
   static void set_parent_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.parent_id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static ::ormc::detail::RelationshipState* state_parent(::ormc::Object& o) { return &self(o).ormc_rel_parent_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Child>(Child::ormc_tag{}); }
 };
 
@@ -133,6 +134,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Child[] = {
         .primaryjoin = ormc_rel_Child_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "child",
+        .state = &ormc_access_Child::state_parent,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Child{
@@ -163,6 +165,9 @@ std::shared_ptr<Child> Child::create() { return create(Fields{}); }
 
 const ::ormc::EntityInfo& Child::ormc_entity_info() noexcept { return ormc_entity_Child; }
 const ::ormc::EntityInfo& Child::ormc_entity() const noexcept { return ormc_entity_Child; }
+// Out of line: ::golden::one_to_one::Parent may be declared after Child in the header.
+std::shared_ptr<::golden::one_to_one::Parent> Child::parent() const { return ormc_rel_parent_.get(); }
+void Child::set_parent(std::shared_ptr<::golden::one_to_one::Parent> value) { ormc_rel_parent_.set(std::move(value)); }
 
 const ::ormc::MetaData& ormc_schema_input::metadata() {
   static const std::array<const ::ormc::TableInfo*, 2> tables{ {

@@ -113,6 +113,11 @@ class Child final : public ::ormc::Object {
     ormc_row_.parent_id = std::move(value);
     ormc_modified(1);
   }
+  /// Relationship `parent`: many-to-one reference to Parent, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::one_to_one::Parent> parent() const;
+  /// Sets `parent` (null clears it); the foreign key follows at the next flush.
+  void set_parent(std::shared_ptr<::golden::one_to_one::Parent> value);
  private:
   friend struct ormc_access_Child;
   struct Row {
@@ -120,6 +125,7 @@ class Child final : public ::ormc::Object {
     std::int32_t parent_id{};
   };
   Row ormc_row_;
+  mutable ::ormc::Reference<::golden::one_to_one::Parent> ormc_rel_parent_{*this, 0};
 };
 
 }  // namespace golden::one_to_one
