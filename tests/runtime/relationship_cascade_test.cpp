@@ -1,0 +1,174 @@
+// Cascades of select-style collections on SQLite and PostgreSQL: save-update, delete collected at
+// remove(), passive_deletes true / false (SPEC §4.2, the Organization / Member example), NULLing children
+// of a deleted parent without a delete cascade, and raise collections handled by the unit of work.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "relationship_fixture.hpp"
+
+namespace {
+
+using ormc_test::contains;
+using ormc_test::starts_with;
+using reltest::Author;
+using reltest::Book;
+using reltest::Child;
+using reltest::Club;
+using reltest::Draft;
+using reltest::Member;
+using reltest::Organization;
+using reltest::Parent;
+using reltest::Player;
+
+using CascadeTest = ormc_test::RelationshipTest;
+
+TEST_F(CascadeTest, AddingAParentAddsItsChildren) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto parent = Parent::create({.name = "p"});
+  parent->children().add(Child::create({.name = "a"}));
+  parent->children().add(Child::create({.name = "b"}));
+  session.add(parent);
+  session.commit();
+  const auto entries = log_->entries();
+  ASSERT_EQ(entries.size(), 2u) << "one INSERT for the parent, one multi-row INSERT for the children" << dump();
+  EXPECT_TRUE(starts_with(entries[0].sql, "INSERT INTO parent ")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[1].sql, "INSERT INTO child ")) << entries[1].sql;
+  EXPECT_EQ(entries[1].params.size(), 4u) << "two rows (name, parent_id) in one statement";
+  for (const auto& c : parent->children()) EXPECT_EQ(c->parent_id(), std::optional<std::int32_t>(parent->id()));
+}
+
+std::int32_t stored_org(ormc::Database& db, int members) {
+  ormc::Session s(db);
+  auto org = Organization::create({.name = "org"});
+  for (int i = 0; i < members; ++i) org->members().add(Member::create({.name = "m" + std::to_string(i)}));
+  s.add(org);
+  s.commit();
+  return org->org_id();
+}
+
+std::size_t member_rows(ormc::Database& db) {
+  ormc::Session s(db);
+  return s.scalars(ormc::select<Member>()).all().size();
+}
+
+// SPEC §4.2 with a select collection, passive_deletes = true, not loaded: exactly one DELETE.
+TEST_F(CascadeTest, PassiveDeletesUnloadedCollectionIsOneDelete) {
+  const std::int32_t id = stored_org(*db_, 3);
+  ormc::Session session(*db_);
+  auto org = session.get<Organization>(id);
+  log_->clear();
+  session.remove(org);
+  session.commit();
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u) << "the collection is never loaded" << dump();
+  EXPECT_TRUE(starts_with(sql[0], "DELETE FROM organizations WHERE org_id = ")) << sql[0];
+  EXPECT_EQ(member_rows(*db_), 0u) << "ON DELETE CASCADE removed the members";
+}
+
+// passive_deletes = true, collection loaded: the loaded children get their own DELETE (SQLAlchemy).
+TEST_F(CascadeTest, PassiveDeletesLoadedCollectionDeletesLoadedChildrenFirst) {
+  const std::int32_t id = stored_org(*db_, 2);
+  ormc::Session session(*db_);
+  auto org = session.get<Organization>(id);
+  ASSERT_EQ(org->members().size(), 2u);
+  log_->clear();
+  session.remove(org);
+  EXPECT_EQ(log_->size(), 0u) << "nothing to load at remove()";
+  session.commit();
+  const auto entries = log_->entries();
+  ASSERT_EQ(entries.size(), 2u) << dump();
+  EXPECT_TRUE(starts_with(entries[0].sql, "DELETE FROM members WHERE ")) << entries[0].sql;
+  EXPECT_EQ(entries[0].params.size(), 2u) << "both members in one statement";
+  EXPECT_TRUE(starts_with(entries[1].sql, "DELETE FROM organizations ")) << entries[1].sql;
+}
+
+// passive_deletes = false with a delete cascade: remove() loads the collection (one SELECT), the flush
+// deletes the children (one batch) and then the parent.
+TEST_F(CascadeTest, WithoutPassiveDeletesTheCollectionIsLoadedAtRemove) {
+  std::int32_t id = 0;
+  {
+    ormc::Session s(*db_);
+    auto club = Club::create({.name = "club"});
+    for (int i = 0; i < 3; ++i) club->players().add(Player::create({.name = "p" + std::to_string(i)}));
+    s.add(club);
+    s.commit();
+    id = club->club_id();
+  }
+  ormc::Session session(*db_);
+  auto club = session.get<Club>(id);
+  log_->clear();
+  session.remove(club);
+  auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u) << dump();
+  EXPECT_TRUE(starts_with(sql[0], "SELECT players.")) << sql[0];
+  log_->clear();
+  session.commit();
+  const auto entries = log_->entries();
+  ASSERT_EQ(entries.size(), 2u) << dump();
+  EXPECT_TRUE(starts_with(entries[0].sql, "DELETE FROM players WHERE ")) << entries[0].sql;
+  EXPECT_EQ(entries[0].params.size(), 3u);
+  EXPECT_TRUE(starts_with(entries[1].sql, "DELETE FROM clubs ")) << entries[1].sql;
+}
+
+// No delete cascade, passive_deletes = false: the flush loads the collection and sets each child's
+// foreign key to NULL before deleting the parent. A raise collection with a delete cascade is loaded
+// by the unit of work (at remove()) although user code may not load it.
+TEST_F(CascadeTest, ParentDeleteNullsChildrenAndLoadsRaiseCollectionForCascade) {
+  std::int32_t aid = 0;
+  {
+    ormc::Session s(*db_);
+    auto author = Author::create({.name = "a"});
+    author->books().add(Book::create({.title = "t1"}));
+    author->books().add(Book::create({.title = "t2"}));
+    s.add(author);
+    s.flush();
+    s.add(Draft::create({.author_id = author->id()}));
+    s.commit();
+    aid = author->id();
+  }
+  ormc::Session session(*db_);
+  auto author = session.get<Author>(aid);
+  log_->clear();
+  session.remove(author);
+  auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u) << dump();
+  EXPECT_TRUE(starts_with(sql[0], "SELECT draft.")) << "the delete cascade loads the raise collection: " << sql[0];
+  log_->clear();
+  session.commit();
+  sql = log_->sql();
+  ASSERT_EQ(sql.size(), 5u) << dump();
+  EXPECT_TRUE(starts_with(sql[0], "SELECT book.")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[1], "UPDATE book SET author_id = ")) << sql[1];
+  EXPECT_TRUE(starts_with(sql[2], "UPDATE book SET author_id = ")) << sql[2];
+  EXPECT_TRUE(starts_with(sql[3], "DELETE FROM draft ")) << sql[3];
+  EXPECT_TRUE(starts_with(sql[4], "DELETE FROM author ")) << sql[4];
+  ormc::Session fresh(*db_);
+  const auto books = fresh.scalars(ormc::select<Book>()).all();
+  ASSERT_EQ(books.size(), 2u);
+  for (const auto& b : books) EXPECT_FALSE(b->author_id().has_value());
+}
+
+TEST_F(CascadeTest, DeleteCascadeRecursesThroughLoadedCollections) {
+  std::int32_t root_id = 0;
+  {
+    ormc::Session s(*db_);
+    auto root = reltest::Node::create({.data = "root"});
+    auto mid = reltest::Node::create({.data = "mid"});
+    mid->children().add(reltest::Node::create({.data = "leaf"}));
+    root->children().add(mid);
+    s.add(root);
+    s.commit();
+    root_id = root->id();
+  }
+  ormc::Session session(*db_);
+  auto root = session.get<reltest::Node>(root_id);
+  log_->clear();
+  session.remove(root);
+  EXPECT_EQ(log_->count("SELECT node."), 3u) << "root's, mid's and leaf's children" << dump();
+  session.commit();
+  ormc::Session fresh(*db_);
+  EXPECT_TRUE(fresh.scalars(ormc::select<reltest::Node>()).all().empty());
+}
+
+}  // namespace
