@@ -122,6 +122,13 @@ void LoadedCollectionState::backref_add(const std::shared_ptr<Object>& child) {
   drop_pending_remove(child.get());
   // A parent without a row has nothing stored: its collection is simply what memory holds.
   if (!loaded_ && !has_row(ObjectAccess::state(owner()).status)) load(true);
+  // One-to-one: the object it held before is replaced, as if removed by the user (its foreign
+  // key becomes NULL, or it is deleted with delete-orphan).
+  if (!info().uselist && loaded_) {
+    const Items previous = items_;
+    for (const auto& old : previous)
+      if (old != child) remove_object(old);
+  }
   append_once(loaded_ ? items_ : queued_, child);
   if (SessionCore* session = ObjectAccess::state(owner()).session) {
     session->on_relationship_touched(*this);  // the flush clears what was queued
@@ -133,6 +140,15 @@ void LoadedCollectionState::backref_remove(const Object* child) noexcept {
   drop_pending_add(child);
   if (auto it = find_in(items_, child); it != items_.end()) items_.erase(it);
   if (auto it = find_in(queued_, child); it != queued_.end()) queued_.erase(it);
+}
+
+void LoadedCollectionState::orphan(const std::shared_ptr<Object>& child) {
+  if (auto it = find_in(items_, child.get()); it != items_.end()) items_.erase(it);
+  if (auto it = find_in(queued_, child.get()); it != queued_.end()) queued_.erase(it);
+  const bool pending_add =
+      std::find_if(added().begin(), added().end(), [&](const auto& p) { return p == child; }) != added().end();
+  if (pending_add || (has_row(ObjectAccess::state(owner()).status) && has_row(ObjectAccess::state(*child).status)))
+    record_remove(child);
 }
 
 void LoadedCollectionState::after_flush() noexcept { queued_.clear(); }

@@ -48,6 +48,16 @@ void ReferenceState::set_object(std::shared_ptr<Object> target) {
   if (target) check_child(target, "set");
   std::shared_ptr<Object> old = peek();
   Object& owner = this->owner();
+  const RelationshipInfo* pair = paired_relationship(info());
+  if (!target && old && pair && (pair->cascade & CascadeDeleteOrphan)) {
+    // Cleared while its parent's collection has delete-orphan: the child is an orphan, DELETEd at
+    // the flush (with the parent criterion) instead of getting a NULL foreign key.
+    if (LoadedCollectionState* coll = loaded_collection_state(*old, *pair)) {
+      coll->orphan(owner.shared_from_this());
+      backref_set(nullptr);
+      return;
+    }
+  }
   target_ = target;
   has_target_ = target != nullptr;
   pin_ = target;  // until the flush has copied its key (it may be reachable through nothing else)
@@ -55,7 +65,6 @@ void ReferenceState::set_object(std::shared_ptr<Object> target) {
   changed_ = true;
   if (SessionCore* session = ObjectAccess::state(owner).session) session->on_reference_changed(*this);
   // back_populates: the old target's collection loses the owner, the new one gains it (memory only).
-  const RelationshipInfo* pair = paired_relationship(info());
   if (pair == nullptr || old == target) return;
   const std::shared_ptr<Object> self = owner.shared_from_this();
   if (old)

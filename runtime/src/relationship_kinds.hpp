@@ -13,9 +13,11 @@ inline bool is_reference(const RelationshipInfo& rel) noexcept {
   return rel.kind == RelationshipKind::ManyToOne && rel.state != nullptr;
 }
 
-/// A collection that loads (select, joined, selectin, raise, noload); backed by LoadedCollectionState.
+/// A collection that loads (select, joined, selectin, raise, noload) — or the side of a one-to-one
+/// without the foreign key, a collection of at most one; backed by LoadedCollectionState.
 inline bool is_loaded_collection(const RelationshipInfo& rel) noexcept {
-  return (rel.kind == RelationshipKind::OneToMany || rel.kind == RelationshipKind::ManyToMany) &&
+  return (rel.kind == RelationshipKind::OneToMany || rel.kind == RelationshipKind::ManyToMany ||
+          rel.kind == RelationshipKind::OneToOne) &&
          rel.lazy != LoaderStrategy::Dynamic && rel.lazy != LoaderStrategy::WriteOnly && rel.state != nullptr;
 }
 

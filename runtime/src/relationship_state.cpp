@@ -76,7 +76,7 @@ void RelationshipState::record_remove(std::shared_ptr<Object> child) {
                               describe() + "\"; it can't be removed from it");
   // One-to-many: a loaded foreign key that names another parent proves non-membership.
   const RelationshipInfo& rel = info();
-  if (rel.kind == RelationshipKind::OneToMany && !child_state.expired) {
+  if ((rel.kind == RelationshipKind::OneToMany || rel.kind == RelationshipKind::OneToOne) && !child_state.expired) {
     const TableInfo& owner_table = *owner_->ormc_entity().table;
     const TableInfo& child_table = *child->ormc_entity().table;
     for (const JoinPair& pair : rel.primaryjoin) {

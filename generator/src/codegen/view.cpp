@@ -326,16 +326,18 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
     const Relationship& r = e.relationships[i];
     const names::Accessors& a = accessors[e.table.columns.size() + i];
     mu::data rv = relationship_view(schema, e, r, i);
-    // Relationships whose runtime type exists get a member and accessors; the others (a one-to-one
-    // seen from the side without the foreign key, map collections) carry metadata only for now.
+    // Relationships whose runtime type exists get a member and accessors; the others (map
+    // collections) carry metadata only for now.
     const bool is_collection = r.kind == RelationshipKind::OneToMany || r.kind == RelationshipKind::ManyToMany;
     const bool write_only = is_collection && r.lazy == LoaderStrategy::WriteOnly;
     const bool dynamic = is_collection && r.lazy == LoaderStrategy::Dynamic;
     const bool loaded = is_collection && !write_only && !dynamic && r.collection != CollectionClass::Map;
     const bool reference = r.kind == RelationshipKind::ManyToOne;
-    rv.set("state_accessor", write_only || dynamic || loaded || reference);
+    const bool inverse = r.kind == RelationshipKind::OneToOne && r.lazy != LoaderStrategy::Dynamic &&
+                         r.lazy != LoaderStrategy::WriteOnly;
+    rv.set("state_accessor", write_only || dynamic || loaded || reference || inverse);
     rv.set("state_member", a.member);
-    if (write_only || dynamic || loaded || reference) {
+    if (write_only || dynamic || loaded || reference || inverse) {
       mu::data cv;
       cv.set("name", r.name);
       cv.set("getter", a.getter);
@@ -345,7 +347,7 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
       const std::string target = names::qualified_class(owner_schema(schema, *r.target), *r.target);
       const std::string kind = r.kind == RelationshipKind::ManyToMany ? "many-to-many" : "one-to-many";
       cv.set("target", target);
-      cv.set("is_reference", reference);
+      cv.set("is_reference", reference || inverse);
       if (write_only) {
         cv.set("type", "::ormc::WriteOnlyCollection<" + target + ">");
         cv.set("doc", kind + " write-only collection of " + r.target->name + " (never loaded; query it with select())");
@@ -357,6 +359,10 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
         cv.set("type", "::ormc::Collection<" + target + ">");
         cv.set("doc", kind + " collection of " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +
                           "\" (loaded on first use; add(), remove(), assign(), iteration)");
+      } else if (inverse) {
+        cv.set("type", "::ormc::InverseReference<" + target + ">");
+        cv.set("doc", "one-to-one reference to " + r.target->name + " (which holds the foreign key), lazy = \"" +
+                          lazy_option(r.lazy) + "\" (loaded on first access)");
       } else {
         cv.set("type", "::ormc::Reference<" + target + ">");
         cv.set("doc", "many-to-one reference to " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +

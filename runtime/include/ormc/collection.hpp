@@ -42,6 +42,9 @@ class LoadedCollectionState : public RelationshipState {
   void backref_add(const std::shared_ptr<Object>& child);
   [[nodiscard]] const std::vector<std::shared_ptr<Object>>& queued() const noexcept { return queued_; }
   void backref_remove(const Object* child) noexcept;
+  /// delete-orphan: `child`'s reference to this owner was cleared by the user, so it is removed
+  /// as by remove() (DELETE at flush) — without loading the collection.
+  void orphan(const std::shared_ptr<Object>& child);
   /// After a flush: the queued back_populates items are now rows, which a load will return.
   void after_flush() noexcept;
   /// expire() / commit: the items are loaded again on next access; unflushed add()s survive.
@@ -138,6 +141,28 @@ class Collection : public detail::LoadedCollectionState {
     assign_objects(std::vector<std::shared_ptr<Object>>(children.begin(), children.end()));
   }
   void assign(std::initializer_list<std::shared_ptr<T>> children) { assign(std::vector<std::shared_ptr<T>>(children)); }
+};
+
+/// The side of a one-to-one without the foreign key (`profile: Profile?` where Profile holds the
+/// unique foreign key): a collection of at most one, exposed as `profile()` / `set_profile(p)`.
+/// Replacing the object sets the old one's foreign key to NULL at flush (DELETE with
+/// delete-orphan) and the new one's to this object's key.
+template <class T>
+class InverseReference : public detail::LoadedCollectionState {
+ public:
+  using LoadedCollectionState::LoadedCollectionState;
+
+  /// The related object, or null; loads with one SELECT on first access (lazy = "select").
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached parent that must load
+  [[nodiscard]] std::shared_ptr<T> get() {
+    const auto& all = items();
+    return all.empty() ? nullptr : std::static_pointer_cast<T>(all.front());
+  }
+  /// Replaces the related object (null: none).
+  void set(std::shared_ptr<T> target) {
+    if (target) assign_objects({std::move(target)});
+    else assign_objects({});
+  }
 };
 
 }  // namespace ormc

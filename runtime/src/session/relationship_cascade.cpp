@@ -1,6 +1,7 @@
 // SessionCore's relationship cascades: save-update when children are added, delete rules at remove().
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 
 #include "connection.hpp"
 #include "join_columns.hpp"
@@ -66,7 +67,6 @@ void SessionCore::cascade_add(const std::shared_ptr<Object>& object) {
 void SessionCore::cascade_remove(const std::shared_ptr<Object>& object) {
   const EntityInfo& entity = object->ormc_entity();
   for (const RelationshipInfo& rel : entity.relationships) {
-    if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::ManyToMany) continue;
     if (LoadedCollectionState* coll = loaded_collection_state(*object, rel)) {
       // The delete cascade is collected here, as SQLAlchemy's session.delete(): without
       // passive_deletes the collection is loaded (even lazy = "raise": the unit of work may);
@@ -82,6 +82,7 @@ void SessionCore::cascade_remove(const std::shared_ptr<Object>& object) {
       }
       continue;
     }
+    if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::ManyToMany) continue;
     if (rel.passive_deletes != PassiveDeletes::False || rel.viewonly) continue;
     const bool cascades_delete = rel.cascade & CascadeDelete;
     if (rel.lazy == LoaderStrategy::WriteOnly && cascades_delete) {
@@ -131,6 +132,36 @@ void SessionCore::expire_relationships(Object& object) noexcept {
     if (ReferenceState* ref = reference_state(object, rel)) ref->expire();
     else if (LoadedCollectionState* coll = loaded_collection_state(object, rel)) coll->expire();
   }
+}
+
+std::vector<std::shared_ptr<Object>> SessionCore::cascade_targets(Object& object, std::uint16_t flag) {
+  std::vector<std::shared_ptr<Object>> out;
+  for (const RelationshipInfo& rel : object.ormc_entity().relationships) {
+    if (!(rel.cascade & flag)) continue;
+    if (ReferenceState* ref = reference_state(object, rel)) {
+      if (auto target = ref->known()) out.push_back(std::move(target));
+    } else if (LoadedCollectionState* coll = loaded_collection_state(object, rel)) {
+      out.insert(out.end(), coll->loaded_items().begin(), coll->loaded_items().end());
+    }
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<Object>> SessionCore::refresh_expire_closure(const std::shared_ptr<Object>& object) {
+  std::vector<std::shared_ptr<Object>> all;
+  std::unordered_set<const Object*> seen;
+  std::vector<std::shared_ptr<Object>> todo{object};
+  while (!todo.empty()) {
+    std::shared_ptr<Object> o = std::move(todo.back());
+    todo.pop_back();
+    if (!seen.insert(o.get()).second) continue;
+    for (auto& r : cascade_targets(*o, CascadeRefreshExpire)) {
+      const InstanceState& rs = ObjectAccess::state(*r);
+      if (rs.session == this && rs.status == Status::Persistent) todo.push_back(std::move(r));
+    }
+    all.push_back(std::move(o));
+  }
+  return all;
 }
 
 }  // namespace ormc::detail

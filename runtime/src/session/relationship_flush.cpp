@@ -57,6 +57,17 @@ void UnitOfWork::plan_deleted_parent_collections() {
 
 void UnitOfWork::plan_relationships() {
   plan_deleted_parent_collections();
+  // A deleted row whose post_update reference is set: the reference is cleared by an UPDATE first,
+  // so the row it points at may be deleted before this one (the cycle is broken both ways).
+  for (auto& object : session_.deleted_) {
+    for (const RelationshipInfo& rel : object->ormc_entity().relationships) {
+      if (!rel.post_update || rel.kind != RelationshipKind::ManyToOne || rel.viewonly) continue;
+      const TableInfo& table = *object->ormc_entity().table;
+      bool set = false;
+      for (const JoinPair& p : rel.primaryjoin) set = set || !ObjectAccess::get(*object, column_of(table, p.local_column)).is_null();
+      if (set) post_update_clears_.push_back({nullptr, object.get(), &rel});
+    }
+  }
   // Deleting a parent: write-only collections can't be loaded to handle their rows.
   for (auto& parent : session_.deleted_) {
     deleted_parents_.push_back(parent);
@@ -96,11 +107,13 @@ void UnitOfWork::plan_relationships() {
         throw InvalidRequestError("Object '" + entity_name(*target) + "' is referenced by \"" + describe(*owner, rel) +
                                   "\" but is not in the Session (the relationship has no save-update cascade, or it "
                                   "was deleted or expunged): add it too");
-      work_for(owner->ormc_entity().table).reference_syncs.push_back({target, owner, &rel});
+      if (rel.post_update) post_updates_.push_back({target, owner, &rel});
+      else work_for(owner->ormc_entity().table).reference_syncs.push_back({target, owner, &rel});
       continue;
     }
     const bool many_to_many = rel.kind == RelationshipKind::ManyToMany;
-    if (rel.kind != RelationshipKind::OneToMany && !many_to_many) continue;
+    // One-to-one without the foreign key is written as a one-to-many collection of at most one.
+    if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::OneToOne && !many_to_many) continue;
     // A child added (or removed) twice before the flush is written once.
     std::unordered_set<const Object*> seen;
     seen.reserve(state.added().size() + state.removed().size());
@@ -213,6 +226,45 @@ void UnitOfWork::sync_collection_link(TableWork& work, const Link& link) {
       child_state.modified.insert(remote);
       if (updating_.insert(link.child).second) work.updates.push_back(link.child);
     }
+  }
+}
+
+void UnitOfWork::write_post_updates(const std::vector<Link>& links, bool clear) {
+  // UPDATE t SET fk = ? WHERE pk = ?: one per row, as SQLAlchemy's post_update. A row INSERTed by
+  // this flush has no identity yet, so the key is read from the object.
+  const auto& dialect = session_.engine().dialect();
+  for (const Link& link : links) {
+    if (!clear && ObjectAccess::state(*link.child).status == Status::Deleted) continue;
+    const EntityInfo& entity = link.child->ormc_entity();
+    const TableInfo& table = *entity.table;
+    std::vector<std::uint16_t> set_columns;
+    std::vector<Value> params;
+    bool changed = clear;
+    for (const JoinPair& pair : link.rel->primaryjoin) {
+      const std::uint16_t local = column_of(table, pair.local_column);
+      Value value;
+      if (!clear && link.owner != nullptr) {
+        value = ObjectAccess::get(*link.owner, column_of(*link.owner->ormc_entity().table, pair.remote_column));
+        if (value.is_null())
+          throw InvalidRequestError("Can't write post_update reference \"" + describe(*link.child, *link.rel) +
+                                    "\": the referenced object has no '" + std::string(pair.remote_column) + "' value");
+      }
+      Value current = ObjectAccess::get(*link.child, local);
+      // A row just INSERTed went in with whatever its field held: always write the reference.
+      changed = changed || current != value || ObjectAccess::state(*link.child).status == Status::Pending;
+      undo_.push_back(Undo{link.child, local, std::move(current)});
+      ObjectAccess::set(*link.child, local, Value(value));
+      set_columns.push_back(local);
+      params.push_back(std::move(value));
+    }
+    if (!changed) continue;
+    for (Value& v : IdentityMap::primary_key_of(*link.child)) params.push_back(std::move(v));
+    const std::string sql = update_sql(dialect, table, set_columns, entity.primary_key);
+    auto rows = session_.execute(sql, params);
+    if (rows->affected_rows() != 1)
+      throw StaleDataError("post_update of \"" + describe(*link.child, *link.rel) + "\" matched " +
+                               std::to_string(rows->affected_rows()) + " rows",
+                           sql);
   }
 }
 

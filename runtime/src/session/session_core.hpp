@@ -134,6 +134,12 @@ class SessionCore {
   /// Unloads `object`'s loaded collections and references (they load again on access); unflushed
   /// changes survive.
   static void expire_relationships(Object& object) noexcept;
+  /// The objects `object`'s relationships with cascade `flag` hold in memory (loaded collection
+  /// items, known references); nothing is loaded.
+  static std::vector<std::shared_ptr<Object>> cascade_targets(Object& object, std::uint16_t flag);
+  /// `object` and the persistent objects of this session reachable from it along refresh-expire
+  /// cascades, each once.
+  std::vector<std::shared_ptr<Object>> refresh_expire_closure(const std::shared_ptr<Object>& object);
   void expire_state(Object& object);
   /// Forgets an object whose row does not exist (any more): it leaves the identity map, unowned.
   void make_transient(Object& object) noexcept;

@@ -68,6 +68,9 @@ class UnitOfWork {
   void sync_collection_link(TableWork& work, const Link& link);
   void sync_reference_link(TableWork& work, const Link& link);
   void plan_deleted_parent_collections();
+  /// post_update references: an UPDATE of the referencing row after every INSERT (`clear`: the
+  /// UPDATE to NULL that precedes the DELETEs).
+  void write_post_updates(const std::vector<Link>& links, bool clear);
   void null_out(TableWork& work);
   void delete_orphans(TableWork& work);
   void write_associations(std::vector<Link>& links, bool insert);
@@ -83,6 +86,8 @@ class UnitOfWork {
   std::vector<std::unique_ptr<TableWork>> tables_;
   std::unordered_map<const TableInfo*, TableWork*> table_index_;
   std::unordered_set<const Object*> updating_;  ///< objects already in some TableWork::updates
+  std::vector<Link> post_updates_;        ///< post_update references set since the last flush
+  std::vector<Link> post_update_clears_;  ///< post_update references of deleted rows, still set
   std::vector<Link> association_inserts_;
   std::vector<Link> association_deletes_;
   std::vector<Object*> orphans_;              ///< deleted by delete-orphan this flush

@@ -11,6 +11,7 @@ struct ormc_access_Parent {
   static void set_id(::ormc::Object& o, ::ormc::Value&& v) {
     self(o).ormc_row_.id = ::ormc::from_value<std::int32_t>(std::move(v));
   }
+  static ::ormc::detail::RelationshipState* state_child(::ormc::Object& o) { return &self(o).ormc_rel_child_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Parent>(Parent::ormc_tag{}); }
 };
 
@@ -80,6 +81,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Parent[] = {
         .primaryjoin = ormc_rel_Parent_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "parent",
+        .state = &ormc_access_Parent::state_child,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Parent{
@@ -109,6 +111,9 @@ std::shared_ptr<Parent> Parent::create() { return create(Fields{}); }
 
 const ::ormc::EntityInfo& Parent::ormc_entity_info() noexcept { return ormc_entity_Parent; }
 const ::ormc::EntityInfo& Parent::ormc_entity() const noexcept { return ormc_entity_Parent; }
+// Out of line: ::golden::one_to_one::Child may be declared after Parent in the header.
+std::shared_ptr<::golden::one_to_one::Child> Parent::child() const { return ormc_rel_child_.get(); }
+void Parent::set_child(std::shared_ptr<::golden::one_to_one::Child> value) { ormc_rel_child_.set(std::move(value)); }
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Child[] = {
