@@ -1,6 +1,7 @@
 // Cascades of select-style collections on SQLite and PostgreSQL: save-update, delete collected at
 // remove(), passive_deletes true / false (SPEC §4.2, the Organization / Member example), NULLing children
-// of a deleted parent without a delete cascade, and raise collections handled by the unit of work.
+// of a deleted parent without a delete cascade, raise collections handled by the unit of work,
+// delete-orphan through a cleared reference, expunge and refresh-expire.
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,8 +33,8 @@ TEST_F(CascadeTest, AddingAParentAddsItsChildren) {
   session.commit();
   const auto entries = log_->entries();
   ASSERT_EQ(entries.size(), 2u) << "one INSERT for the parent, one multi-row INSERT for the children" << dump();
-  EXPECT_TRUE(starts_with(entries[0].sql, "INSERT INTO parent ")) << entries[0].sql;
-  EXPECT_TRUE(starts_with(entries[1].sql, "INSERT INTO child ")) << entries[1].sql;
+  EXPECT_TRUE(starts_with(entries[0].sql, "INSERT INTO rel_parent ")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[1].sql, "INSERT INTO rel_child ")) << entries[1].sql;
   EXPECT_EQ(entries[1].params.size(), 4u) << "two rows (name, parent_id) in one statement";
   for (const auto& c : parent->children()) EXPECT_EQ(c->parent_id(), std::optional<std::int32_t>(parent->id()));
 }
@@ -62,7 +63,7 @@ TEST_F(CascadeTest, PassiveDeletesUnloadedCollectionIsOneDelete) {
   session.commit();
   const auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 1u) << "the collection is never loaded" << dump();
-  EXPECT_TRUE(starts_with(sql[0], "DELETE FROM organizations WHERE org_id = ")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[0], "DELETE FROM rel_organizations WHERE org_id = ")) << sql[0];
   EXPECT_EQ(member_rows(*db_), 0u) << "ON DELETE CASCADE removed the members";
 }
 
@@ -78,9 +79,9 @@ TEST_F(CascadeTest, PassiveDeletesLoadedCollectionDeletesLoadedChildrenFirst) {
   session.commit();
   const auto entries = log_->entries();
   ASSERT_EQ(entries.size(), 2u) << dump();
-  EXPECT_TRUE(starts_with(entries[0].sql, "DELETE FROM members WHERE ")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[0].sql, "DELETE FROM rel_members WHERE ")) << entries[0].sql;
   EXPECT_EQ(entries[0].params.size(), 2u) << "both members in one statement";
-  EXPECT_TRUE(starts_with(entries[1].sql, "DELETE FROM organizations ")) << entries[1].sql;
+  EXPECT_TRUE(starts_with(entries[1].sql, "DELETE FROM rel_organizations ")) << entries[1].sql;
 }
 
 // passive_deletes = false with a delete cascade: remove() loads the collection (one SELECT), the flush
@@ -101,14 +102,14 @@ TEST_F(CascadeTest, WithoutPassiveDeletesTheCollectionIsLoadedAtRemove) {
   session.remove(club);
   auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 1u) << dump();
-  EXPECT_TRUE(starts_with(sql[0], "SELECT players.")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[0], "SELECT rel_players.")) << sql[0];
   log_->clear();
   session.commit();
   const auto entries = log_->entries();
   ASSERT_EQ(entries.size(), 2u) << dump();
-  EXPECT_TRUE(starts_with(entries[0].sql, "DELETE FROM players WHERE ")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[0].sql, "DELETE FROM rel_players WHERE ")) << entries[0].sql;
   EXPECT_EQ(entries[0].params.size(), 3u);
-  EXPECT_TRUE(starts_with(entries[1].sql, "DELETE FROM clubs ")) << entries[1].sql;
+  EXPECT_TRUE(starts_with(entries[1].sql, "DELETE FROM rel_clubs ")) << entries[1].sql;
 }
 
 // No delete cascade, passive_deletes = false: the flush loads the collection and sets each child's
@@ -133,16 +134,16 @@ TEST_F(CascadeTest, ParentDeleteNullsChildrenAndLoadsRaiseCollectionForCascade) 
   session.remove(author);
   auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 1u) << dump();
-  EXPECT_TRUE(starts_with(sql[0], "SELECT draft.")) << "the delete cascade loads the raise collection: " << sql[0];
+  EXPECT_TRUE(starts_with(sql[0], "SELECT rel_draft.")) << "the delete cascade loads the raise collection: " << sql[0];
   log_->clear();
   session.commit();
   sql = log_->sql();
   ASSERT_EQ(sql.size(), 5u) << dump();
-  EXPECT_TRUE(starts_with(sql[0], "SELECT book.")) << sql[0];
-  EXPECT_TRUE(starts_with(sql[1], "UPDATE book SET author_id = ")) << sql[1];
-  EXPECT_TRUE(starts_with(sql[2], "UPDATE book SET author_id = ")) << sql[2];
-  EXPECT_TRUE(starts_with(sql[3], "DELETE FROM draft ")) << sql[3];
-  EXPECT_TRUE(starts_with(sql[4], "DELETE FROM author ")) << sql[4];
+  EXPECT_TRUE(starts_with(sql[0], "SELECT rel_book.")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[1], "UPDATE rel_book SET author_id = ")) << sql[1];
+  EXPECT_TRUE(starts_with(sql[2], "UPDATE rel_book SET author_id = ")) << sql[2];
+  EXPECT_TRUE(starts_with(sql[3], "DELETE FROM rel_draft ")) << sql[3];
+  EXPECT_TRUE(starts_with(sql[4], "DELETE FROM rel_author ")) << sql[4];
   ormc::Session fresh(*db_);
   const auto books = fresh.scalars(ormc::select<Book>()).all();
   ASSERT_EQ(books.size(), 2u);
@@ -165,10 +166,61 @@ TEST_F(CascadeTest, DeleteCascadeRecursesThroughLoadedCollections) {
   auto root = session.get<reltest::Node>(root_id);
   log_->clear();
   session.remove(root);
-  EXPECT_EQ(log_->count("SELECT node."), 3u) << "root's, mid's and leaf's children" << dump();
+  EXPECT_EQ(log_->count("SELECT rel_node."), 3u) << "root's, mid's and leaf's children" << dump();
   session.commit();
   ormc::Session fresh(*db_);
   EXPECT_TRUE(fresh.scalars(ormc::select<reltest::Node>()).all().empty());
+}
+
+// Beyond SQLAlchemy: objects of rows the database deleted by ON DELETE CASCADE are marked deleted.
+TEST_F(CascadeTest, PassiveDeleteMarksInSessionChildrenDeleted) {
+  const std::int32_t id = stored_org(*db_, 2);
+  ormc::Session session(*db_);
+  auto org = session.get<Organization>(id);
+  auto members = session.scalars(ormc::select<Member>()).all();  // in the Session, not via the collection
+  log_->clear();
+  session.remove(org);
+  session.flush();
+  ASSERT_EQ(log_->size(), 1u) << dump();
+  for (const auto& m : members) EXPECT_EQ(ormc::state_of(*m), ormc::ObjectState::Deleted);
+}
+
+TEST_F(CascadeTest, ClearingTheReferenceOfADeleteOrphanChildDeletesIt) {
+  const std::int32_t pid = stored_parent({"a", "b"});
+  ormc::Session session(*db_);
+  auto parent = session.get<Parent>(pid);
+  auto a = parent->children()[0];
+  log_->clear();
+  a->set_parent(nullptr);
+  EXPECT_EQ(parent->children().size(), 1u) << "it left the loaded collection";
+  session.commit();
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u) << "an orphan DELETE, no UPDATE to NULL" << dump();
+  EXPECT_TRUE(starts_with(sql[0], "DELETE FROM rel_child WHERE ")) << sql[0];
+}
+
+TEST_F(CascadeTest, ExpungeCascadesToLoadedChildren) {
+  const std::int32_t pid = stored_parent({"a", "b"});
+  ormc::Session session(*db_);
+  auto parent = session.get<Parent>(pid);
+  auto children = parent->children().to_vector();
+  session.expunge(parent);
+  for (const auto& c : children) EXPECT_EQ(ormc::state_of(*c), ormc::ObjectState::Detached);
+  EXPECT_EQ(session.identity_map_size(), 0u);
+}
+
+TEST_F(CascadeTest, RefreshCascadesToLoadedChildren) {
+  const std::int32_t pid = stored_parent({"a"});
+  ormc::Session session(*db_);
+  auto parent = session.get<Parent>(pid);
+  auto child = parent->children()[0];
+  // Changed behind the object's back (a bulk UPDATE in the same transaction).
+  (void)session.execute(ormc::update<Child>().values(Child::c.name = std::string("renamed")));
+  log_->clear();
+  session.refresh(parent);
+  EXPECT_EQ(log_->count("SELECT rel_parent."), 1u) << dump();
+  EXPECT_EQ(log_->count("SELECT rel_child."), 1u) << "the loaded child is refreshed too" << dump();
+  EXPECT_EQ(child->name(), "renamed");
 }
 
 }  // namespace

@@ -36,9 +36,9 @@ TEST_F(CollectionTest, FirstUseLoadsWithOneOrderedSelect) {
   EXPECT_EQ(names(parent->children()).size(), 3u);
   const auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 1u) << dump();
-  EXPECT_TRUE(starts_with(sql[0], "SELECT child.id, child.name, child.parent_id FROM child WHERE child.parent_id = "))
+  EXPECT_TRUE(starts_with(sql[0], "SELECT rel_child.id, rel_child.name, rel_child.parent_id FROM rel_child WHERE rel_child.parent_id = "))
       << sql[0];
-  EXPECT_TRUE(contains(sql[0], "ORDER BY child.name")) << sql[0];
+  EXPECT_TRUE(contains(sql[0], "ORDER BY rel_child.name")) << sql[0];
 }
 
 TEST_F(CollectionTest, LoadedChildrenKnowTheirParentWithoutSql) {
@@ -63,8 +63,8 @@ TEST_F(CollectionTest, AddToPersistentParentLoadsThenInsertsAtFlush) {
   session.commit();
   const auto entries = log_->entries();
   ASSERT_EQ(entries.size(), 2u) << "SQLAlchemy's append loads the collection first" << dump();
-  EXPECT_TRUE(starts_with(entries[0].sql, "SELECT child.")) << entries[0].sql;
-  EXPECT_TRUE(starts_with(entries[1].sql, "INSERT INTO child ")) << entries[1].sql;
+  EXPECT_TRUE(starts_with(entries[0].sql, "SELECT rel_child.")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[1].sql, "INSERT INTO rel_child ")) << entries[1].sql;
   EXPECT_TRUE(std::find(entries[1].params.begin(), entries[1].params.end(), ormc::Value(pid)) != entries[1].params.end())
       << "the foreign key is the parent's id";
 }
@@ -81,7 +81,7 @@ TEST_F(CollectionTest, RemoveWithDeleteOrphanDeletesTheRow) {
   session.commit();
   const auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 1u) << dump();
-  EXPECT_TRUE(starts_with(sql[0], "DELETE FROM child WHERE ")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[0], "DELETE FROM rel_child WHERE ")) << sql[0];
   ormc::Session fresh(*db_);
   EXPECT_EQ(fresh.scalars(ormc::select<Child>()).all().size(), 1u);
 }
@@ -106,7 +106,7 @@ TEST_F(CollectionTest, RemoveWithoutDeleteOrphanSetsForeignKeyNull) {
   session.commit();
   const auto entries = log_->entries();
   ASSERT_EQ(entries.size(), 1u) << dump();
-  EXPECT_TRUE(starts_with(entries[0].sql, "UPDATE book SET author_id = ")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[0].sql, "UPDATE rel_book SET author_id = ")) << entries[0].sql;
   EXPECT_TRUE(entries[0].params[0].is_null());
   ormc::Session fresh(*db_);
   EXPECT_EQ(fresh.scalars(ormc::select<Book>()).all().size(), 2u) << "the row stays";
@@ -177,7 +177,7 @@ TEST_F(CollectionTest, NoloadNeverLoadsAndStaysWritable) {
   session.commit();
   const auto entries = log_->entries();
   ASSERT_EQ(entries.size(), 1u) << dump();
-  EXPECT_TRUE(starts_with(entries[0].sql, "INSERT INTO note ")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[0].sql, "INSERT INTO rel_note ")) << entries[0].sql;
   ormc::Session fresh(*db_);
   EXPECT_EQ(fresh.scalars(ormc::select<Note>().where(Note::c.author_id == aid)).all().size(), 2u);
 }
@@ -196,7 +196,7 @@ TEST_F(CollectionTest, SetParentAppendsToLoadedCollection) {
   session.commit();
   const auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 1u) << "the child came into the Session through the backref" << dump();
-  EXPECT_TRUE(starts_with(sql[0], "INSERT INTO child ")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[0], "INSERT INTO rel_child ")) << sql[0];
 }
 
 TEST_F(CollectionTest, SetParentDoesNotLoadAnUnloadedCollection) {
@@ -210,7 +210,7 @@ TEST_F(CollectionTest, SetParentDoesNotLoadAnUnloadedCollection) {
   session.flush();
   auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 1u) << "no SELECT of parent.children" << dump();
-  EXPECT_TRUE(starts_with(sql[0], "INSERT INTO child ")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[0], "INSERT INTO rel_child ")) << sql[0];
   log_->clear();
   EXPECT_EQ(parent->children().size(), 2u);
   EXPECT_TRUE(parent->children().contains(child));
@@ -231,8 +231,8 @@ TEST_F(CollectionTest, MovingAChildBetweenLoadedCollections) {
   session.commit();
   const auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 2u) << dump();
-  EXPECT_TRUE(starts_with(sql[0], "INSERT INTO parent ")) << sql[0];
-  EXPECT_TRUE(starts_with(sql[1], "UPDATE child SET parent_id = ")) << sql[1];
+  EXPECT_TRUE(starts_with(sql[0], "INSERT INTO rel_parent ")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[1], "UPDATE rel_child SET parent_id = ")) << sql[1];
   EXPECT_EQ(log_->count("DELETE"), 0u) << "moved, not orphaned";
 }
 
@@ -246,8 +246,8 @@ TEST_F(CollectionTest, AssignReplacesTheContents) {
   parent->children().assign({keep, fresh});
   EXPECT_EQ(names(parent->children()), (std::vector<std::string>{"b", "c"}));
   session.commit();
-  EXPECT_EQ(log_->count("DELETE FROM child"), 1u) << "a is an orphan" << dump();
-  EXPECT_EQ(log_->count("INSERT INTO child"), 1u) << dump();
+  EXPECT_EQ(log_->count("DELETE FROM rel_child"), 1u) << "a is an orphan" << dump();
+  EXPECT_EQ(log_->count("INSERT INTO rel_child"), 1u) << dump();
   EXPECT_EQ(log_->size(), 2u) << dump();
 }
 
@@ -280,7 +280,7 @@ TEST_F(CollectionTest, CommitExpiresTheCollection) {
   session.commit();  // expire_on_commit: the collection loads again
   log_->clear();
   EXPECT_EQ(parent->children().size(), 2u);
-  EXPECT_EQ(log_->count("SELECT child."), 1u) << dump();
+  EXPECT_EQ(log_->count("SELECT rel_child."), 1u) << dump();
 }
 
 }  // namespace

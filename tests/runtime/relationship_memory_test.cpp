@@ -53,7 +53,7 @@ TEST_F(MemoryTest, ChildOutlivesParentAndFindsItAgainByKey) {
   auto parent = child->parent();
   ASSERT_TRUE(parent);
   EXPECT_EQ(parent->id(), pid);
-  EXPECT_EQ(log_->count("SELECT parent."), 1u) << "re-resolved through the foreign key" << dump();
+  EXPECT_EQ(log_->count("SELECT rel_parent."), 1u) << "re-resolved through the foreign key" << dump();
 }
 
 TEST_F(MemoryTest, ChildReachableOnlyThroughCollectionIsInserted) {
@@ -62,7 +62,7 @@ TEST_F(MemoryTest, ChildReachableOnlyThroughCollectionIsInserted) {
   parent->children().add(Child::create({.name = "only in the collection"}));
   session.add(parent);
   session.commit();
-  EXPECT_EQ(log_->count("INSERT INTO child"), 1u) << dump();
+  EXPECT_EQ(log_->count("INSERT INTO rel_child"), 1u) << dump();
   ormc::Session fresh(*db_);
   EXPECT_EQ(fresh.scalars(ormc::select<Child>()).one()->name(), "only in the collection");
 }

@@ -25,8 +25,8 @@ TEST_F(ReferenceTest, ParentReachableOnlyThroughReferenceIsInsertedFirst) {
   session.commit();
   const auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 2u) << dump();
-  EXPECT_TRUE(starts_with(sql[0], "INSERT INTO parent ")) << sql[0];
-  EXPECT_TRUE(starts_with(sql[1], "INSERT INTO child ")) << sql[1];
+  EXPECT_TRUE(starts_with(sql[0], "INSERT INTO rel_parent ")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[1], "INSERT INTO rel_child ")) << sql[1];
   ASSERT_TRUE(child->parent());
   EXPECT_EQ(child->parent_id(), std::optional<std::int32_t>(child->parent()->id()));
   EXPECT_EQ(child->parent()->name(), "only via child");
@@ -54,7 +54,7 @@ TEST_F(ReferenceTest, LazyLoadIsOneSelectThenMemory) {
   EXPECT_EQ(again, parent);
   const auto sql = log_->sql();
   ASSERT_EQ(sql.size(), 1u) << dump();
-  EXPECT_TRUE(starts_with(sql[0], "SELECT parent.id, parent.name FROM parent WHERE ")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[0], "SELECT rel_parent.id, rel_parent.name FROM rel_parent WHERE ")) << sql[0];
 }
 
 TEST_F(ReferenceTest, SettingNullWritesNullForeignKey) {
@@ -68,7 +68,7 @@ TEST_F(ReferenceTest, SettingNullWritesNullForeignKey) {
     session.commit();
     const auto sql = log_->sql();
     ASSERT_EQ(sql.size(), 1u) << dump();
-    EXPECT_TRUE(starts_with(sql[0], "UPDATE child SET parent_id = ")) << sql[0];
+    EXPECT_TRUE(starts_with(sql[0], "UPDATE rel_child SET parent_id = ")) << sql[0];
     EXPECT_TRUE(log_->entries()[0].params[0].is_null());
   }
   ormc::Session fresh(*db_);
@@ -98,7 +98,7 @@ TEST_F(ReferenceTest, ReassigningToAnotherPersistentParentUpdatesForeignKey) {
   session.flush();
   const auto entries = log_->entries();
   ASSERT_EQ(entries.size(), 1u) << dump();
-  EXPECT_TRUE(starts_with(entries[0].sql, "UPDATE child SET parent_id = ")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[0].sql, "UPDATE rel_child SET parent_id = ")) << entries[0].sql;
   EXPECT_EQ(entries[0].params[0], ormc::Value(second));
   EXPECT_EQ(child->parent_id(), std::optional<std::int32_t>(second));
 }
@@ -113,8 +113,8 @@ TEST_F(ReferenceTest, TwoReferencesToOneTargetUseTheirOwnForeignKeys) {
     session.commit();
     const auto sql = log_->sql();
     ASSERT_EQ(sql.size(), 2u) << "both persons in one INSERT, then the message" << dump();
-    EXPECT_TRUE(starts_with(sql[0], "INSERT INTO person ")) << sql[0];
-    EXPECT_TRUE(starts_with(sql[1], "INSERT INTO message ")) << sql[1];
+    EXPECT_TRUE(starts_with(sql[0], "INSERT INTO rel_person ")) << sql[0];
+    EXPECT_TRUE(starts_with(sql[1], "INSERT INTO rel_message ")) << sql[1];
   }
   ormc::Session session(*db_);
   auto message = session.scalars(ormc::select<Message>()).one();
