@@ -12,6 +12,8 @@ namespace {
 using ormc_test::starts_with;
 using reltest::Child;
 using reltest::Parent;
+using reltest::Post;
+using reltest::Tag;
 
 using MemoryTest = ormc_test::RelationshipTest;
 
@@ -65,6 +67,54 @@ TEST_F(MemoryTest, ChildReachableOnlyThroughCollectionIsInserted) {
   EXPECT_EQ(log_->count("INSERT INTO rel_child"), 1u) << dump();
   ormc::Session fresh(*db_);
   EXPECT_EQ(fresh.scalars(ormc::select<Child>()).one()->name(), "only in the collection");
+}
+
+// Two loaded many-to-many collections holding each other's objects would be a cycle: one side of
+// the pair holds its items weakly.
+TEST_F(MemoryTest, ManyToManyPairLoadedOnBothSidesIsFreed) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  std::weak_ptr<Post> weak_post;
+  std::weak_ptr<Tag> weak_tag;
+  {
+    auto post = Post::create({.title = "p"});
+    auto tag = Tag::create({.name = "t"});
+    post->tags().add(tag);
+    session.add(post);
+    session.commit();
+    EXPECT_TRUE(tag->posts().contains(post));
+    EXPECT_TRUE(post->tags().contains(tag));
+    weak_post = post;
+    weak_tag = tag;
+  }
+  EXPECT_TRUE(weak_post.expired());
+  EXPECT_TRUE(weak_tag.expired());
+  EXPECT_EQ(session.identity_map_size(), 0u);
+}
+
+TEST_F(MemoryTest, WeaklyHoldingSideLoadsAgainWhenAnItemWasFreed) {
+  std::int32_t tag_id = 0;
+  {
+    ormc::Session s(*db_);
+    auto tag = Tag::create({.name = "t"});
+    tag->posts().add(Post::create({.title = "a"}));
+    s.add(tag);
+    s.commit();
+    tag_id = tag->id();
+  }
+  ormc::Session session(*db_);
+  auto tag = session.get<Tag>(tag_id);
+  log_->clear();
+  EXPECT_EQ(tag->posts().size(), 1u);
+  EXPECT_EQ(tag->posts()[0]->title(), "a");
+  EXPECT_EQ(log_->count("SELECT rel_post."), 1u) << "held strongly while the post's side is not loaded" << dump();
+  {
+    auto post = tag->posts()[0];
+    EXPECT_TRUE(post->tags().contains(tag));  // now the post's side holds the pair together
+  }
+  log_->clear();
+  EXPECT_EQ(tag->posts().size(), 1u) << "the freed post is loaded again";
+  EXPECT_EQ(log_->count("SELECT rel_post."), 1u) << dump();
+  EXPECT_EQ(tag->posts()[0]->title(), "a");
 }
 
 }  // namespace

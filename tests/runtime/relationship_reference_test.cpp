@@ -1,5 +1,6 @@
 // Many-to-one references on SQLite and PostgreSQL: lazy load, identity-map hits without SQL, foreign
-// keys written at flush (parent INSERTed first), NULL, two references to one target, detached loads.
+// keys written at flush (parent INSERTed first), NULL, two references to one target, detached loads,
+// lazy = "raise".
 #include <memory>
 #include <string>
 
@@ -10,6 +11,7 @@ namespace {
 using ormc_test::contains;
 using ormc_test::starts_with;
 using reltest::Child;
+using reltest::Draft;
 using reltest::Message;
 using reltest::Parent;
 using reltest::Person;
@@ -154,6 +156,32 @@ TEST_F(ReferenceTest, FailedFlushKeepsTheReferenceForTheRetry) {
   second.rollback();
   ormc::Session fresh(*db_);
   EXPECT_EQ(fresh.scalars(ormc::select<Child>()).all().size(), 1u);
+}
+
+TEST_F(ReferenceTest, RaiseReferenceRefusesToLoadButReturnsWhatMemoryHolds) {
+  std::int32_t author_id = 0;
+  {
+    ormc::Session s(*db_);
+    auto author = reltest::Author::create({.name = "a"});
+    s.add(author);
+    s.flush();
+    author_id = author->id();
+    s.add(Draft::create({.author_id = author_id}));
+    s.commit();
+  }
+  ormc::Session session(*db_);
+  auto draft = session.scalars(ormc::select<Draft>()).one();
+  log_->clear();
+  try {
+    (void)draft->author();
+    FAIL() << "lazy = raise must throw instead of loading";
+  } catch (const ormc::InvalidRequestError& e) {
+    EXPECT_TRUE(contains(e.what(), "Draft.author")) << e.what();
+  }
+  EXPECT_EQ(log_->size(), 0u) << dump();
+  auto author = session.get<reltest::Author>(author_id);
+  draft->set_author(author);
+  EXPECT_EQ(draft->author(), author) << "set in memory: nothing to load";
 }
 
 }  // namespace

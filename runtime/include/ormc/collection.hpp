@@ -16,14 +16,25 @@ namespace detail {
 /// The untyped state of a loaded collection: its items once loaded, plus what back_populates
 /// queued while it was not loaded. Adds and removes made through it are also recorded in
 /// RelationshipState's pending lists, which the unit of work writes (foreign key, NULL, DELETE,
-/// association rows). Children are held strongly (see ReferenceState for the ownership scheme).
+/// association rows).
+///
+/// Ownership (see ReferenceState for the whole scheme): items are held strongly — except on one
+/// side of a many-to-many pair joined by back_populates, where two loaded collections holding
+/// each other's objects would be a reference cycle. On that side (the one whose "Entity.member"
+/// name sorts last) an item is held weakly while its own collection of the pair is loaded and
+/// holds this owner (that collection keeps the pair together), strongly otherwise. When a weakly
+/// held item has been freed, the next access loads the collection again (one SELECT). Unflushed
+/// adds stay strong in the pending lists until the flush.
 class LoadedCollectionState : public RelationshipState {
  public:
+  using Items = std::vector<std::shared_ptr<Object>>;
   using RelationshipState::RelationshipState;
 
-  /// The items, loading them first (one SELECT with the parent criterion and order_by).
+  /// The items, loading them first (one SELECT with the parent criterion and order_by). The
+  /// pointer keeps them alive as long as it is held; on a strongly holding side it points into
+  /// the collection (invalidated by add / remove, as std::vector's iterators).
   /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached parent.
-  [[nodiscard]] const std::vector<std::shared_ptr<Object>>& items();
+  [[nodiscard]] std::shared_ptr<const Items> snapshot();
   void add_object(std::shared_ptr<Object> child);
   void remove_object(const std::shared_ptr<Object>& child);
   void assign_objects(const std::vector<std::shared_ptr<Object>>& children);
@@ -35,12 +46,12 @@ class LoadedCollectionState : public RelationshipState {
   /// Loads the items when they are not in memory. `for_unit_of_work`: a cascade needs them, which
   /// lazy = "raise" does not refuse (SQLAlchemy's unit of work loads raise collections too).
   void load(bool for_unit_of_work);
-  /// The items in memory, without loading (empty when not loaded).
-  [[nodiscard]] const std::vector<std::shared_ptr<Object>>& loaded_items() const noexcept { return items_; }
+  /// The items in memory, without loading (empty when not loaded; freed weak items left out).
+  [[nodiscard]] Items loaded_items() const;
   /// back_populates: a child's reference now names (or no longer names) this owner. Memory only:
   /// appended when loaded, queued otherwise (SQLAlchemy's pending collection, never loaded for it).
   void backref_add(const std::shared_ptr<Object>& child);
-  [[nodiscard]] const std::vector<std::shared_ptr<Object>>& queued() const noexcept { return queued_; }
+  [[nodiscard]] const Items& queued() const noexcept { return queued_; }
   void backref_remove(const Object* child) noexcept;
   /// delete-orphan: `child`'s reference to this owner was cleared by the user, so it is removed
   /// as by remove() (DELETE at flush) — without loading the collection.
@@ -53,8 +64,31 @@ class LoadedCollectionState : public RelationshipState {
   void discard() noexcept;
 
  private:
-  std::vector<std::shared_ptr<Object>> items_;
-  std::vector<std::shared_ptr<Object>> queued_;  ///< back_populates adds while not loaded
+  /// Loads if needed and returns the items to work on; on the weakly holding side they are
+  /// locked into items_ (reloaded when one was freed) until settle() puts them back.
+  Items& working(bool for_unit_of_work = false);
+  /// The weakly holding side: items_ back to weak pointers. A no-op on the strong side.
+  void settle() noexcept;
+  /// Drops `child` from memory (items and queue) without recording anything.
+  void forget(const Object* child) noexcept;
+  [[nodiscard]] bool weak_side() const noexcept;
+  /// Whether `item`'s collection of the pair is loaded and holds this owner.
+  [[nodiscard]] bool held_back(const std::shared_ptr<Object>& item) const;
+
+ public:
+  /// The other side of the pair loaded or gained `owner`: items it holds become weakly held here.
+  void weaken_held() noexcept;
+
+ private:
+  /// An item of the weakly holding side: `strong` set, or only `weak`.
+  struct Entry {
+    std::shared_ptr<Object> strong;
+    std::weak_ptr<Object> weak;
+  };
+
+  Items items_;
+  std::vector<Entry> entries_;  ///< the weakly holding side's items between accesses
+  Items queued_;  ///< back_populates adds while not loaded
   bool loaded_ = false;
 };
 
@@ -73,13 +107,13 @@ class LoadedCollectionState : public RelationshipState {
 /// @endcode
 template <class T>
 class Collection : public detail::LoadedCollectionState {
-  using Items = std::vector<std::shared_ptr<Object>>;
+  using Snapshot = std::shared_ptr<const Items>;
 
  public:
   using value_type = std::shared_ptr<T>;
   using LoadedCollectionState::LoadedCollectionState;
 
-  /// Iterates the items as std::shared_ptr<T>.
+  /// Iterates the items as std::shared_ptr<T>; keeps the items it walks alive.
   class iterator {
    public:
     using iterator_category = std::random_access_iterator_tag;
@@ -89,37 +123,46 @@ class Collection : public detail::LoadedCollectionState {
     using reference = std::shared_ptr<T>;
 
     iterator() = default;
-    explicit iterator(Items::const_iterator it) : it_(it) {}
-    [[nodiscard]] std::shared_ptr<T> operator*() const { return std::static_pointer_cast<T>(*it_); }
-    [[nodiscard]] std::shared_ptr<T> operator[](difference_type n) const { return std::static_pointer_cast<T>(it_[n]); }
-    iterator& operator++() { ++it_; return *this; }
-    iterator operator++(int) { auto old = *this; ++it_; return old; }
-    iterator& operator--() { --it_; return *this; }
-    iterator operator--(int) { auto old = *this; --it_; return old; }
-    iterator& operator+=(difference_type n) { it_ += n; return *this; }
-    iterator& operator-=(difference_type n) { it_ -= n; return *this; }
+    iterator(Snapshot items, std::size_t i) : items_(std::move(items)), i_(static_cast<difference_type>(i)) {}
+    [[nodiscard]] std::shared_ptr<T> operator*() const { return cast((*items_)[static_cast<std::size_t>(i_)]); }
+    [[nodiscard]] std::shared_ptr<T> operator[](difference_type n) const {
+      return cast((*items_)[static_cast<std::size_t>(i_ + n)]);
+    }
+    iterator& operator++() { ++i_; return *this; }
+    iterator operator++(int) { auto old = *this; ++i_; return old; }
+    iterator& operator--() { --i_; return *this; }
+    iterator operator--(int) { auto old = *this; --i_; return old; }
+    iterator& operator+=(difference_type n) { i_ += n; return *this; }
+    iterator& operator-=(difference_type n) { i_ -= n; return *this; }
     friend iterator operator+(iterator a, difference_type n) { return a += n; }
     friend iterator operator+(difference_type n, iterator a) { return a += n; }
     friend iterator operator-(iterator a, difference_type n) { return a -= n; }
-    friend difference_type operator-(const iterator& a, const iterator& b) { return a.it_ - b.it_; }
-    friend bool operator==(const iterator& a, const iterator& b) = default;
-    friend auto operator<=>(const iterator& a, const iterator& b) = default;
+    friend difference_type operator-(const iterator& a, const iterator& b) { return a.i_ - b.i_; }
+    // Positions compare; begin() and end() of one traversal may hold different snapshots.
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
+    friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.i_ <=> b.i_; }
 
    private:
-    Items::const_iterator it_{};
+    static std::shared_ptr<T> cast(const std::shared_ptr<Object>& o) { return std::static_pointer_cast<T>(o); }
+    Snapshot items_;
+    difference_type i_ = 0;
   };
 
   /// @throw ormc::InvalidRequestError for lazy = "raise" (naming the relationship) or a detached parent
-  [[nodiscard]] iterator begin() { return iterator(items().begin()); }
-  [[nodiscard]] iterator end() { return iterator(items().end()); }
-  [[nodiscard]] std::size_t size() { return items().size(); }
-  [[nodiscard]] bool empty() { return items().empty(); }
-  [[nodiscard]] std::shared_ptr<T> operator[](std::size_t i) { return std::static_pointer_cast<T>(items().at(i)); }
+  [[nodiscard]] iterator begin() { return iterator(snapshot(), 0); }
+  [[nodiscard]] iterator end() {
+    auto items = snapshot();
+    const std::size_t n = items->size();
+    return iterator(std::move(items), n);
+  }
+  [[nodiscard]] std::size_t size() { return snapshot()->size(); }
+  [[nodiscard]] bool empty() { return snapshot()->empty(); }
+  [[nodiscard]] std::shared_ptr<T> operator[](std::size_t i) { return std::static_pointer_cast<T>(snapshot()->at(i)); }
   [[nodiscard]] bool contains(const std::shared_ptr<T>& child) { return contains_object(child.get()); }
   /// The items as a vector (a copy of the pointers).
   [[nodiscard]] std::vector<std::shared_ptr<T>> to_vector() {
     std::vector<std::shared_ptr<T>> out;
-    for (const auto& o : items()) out.push_back(std::static_pointer_cast<T>(o));
+    for (const auto& o : *snapshot()) out.push_back(std::static_pointer_cast<T>(o));
     return out;
   }
 
@@ -155,8 +198,8 @@ class InverseReference : public detail::LoadedCollectionState {
   /// The related object, or null; loads with one SELECT on first access (lazy = "select").
   /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached parent that must load
   [[nodiscard]] std::shared_ptr<T> get() {
-    const auto& all = items();
-    return all.empty() ? nullptr : std::static_pointer_cast<T>(all.front());
+    const auto all = snapshot();
+    return all->empty() ? nullptr : std::static_pointer_cast<T>(all->front());
   }
   /// Replaces the related object (null: none).
   void set(std::shared_ptr<T> target) {

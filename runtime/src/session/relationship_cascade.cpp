@@ -141,7 +141,8 @@ std::vector<std::shared_ptr<Object>> SessionCore::cascade_targets(Object& object
     if (ReferenceState* ref = reference_state(object, rel)) {
       if (auto target = ref->known()) out.push_back(std::move(target));
     } else if (LoadedCollectionState* coll = loaded_collection_state(object, rel)) {
-      out.insert(out.end(), coll->loaded_items().begin(), coll->loaded_items().end());
+      const auto items = coll->loaded_items();
+      out.insert(out.end(), items.begin(), items.end());
     }
   }
   return out;
