@@ -139,7 +139,7 @@ TEST_F(ReferenceTest, DetachedObjectCantLazyLoad) {
   }
 }
 
-TEST_F(ReferenceTest, FailedFlushKeepsTheReferenceForTheRetry) {
+TEST_F(ReferenceTest, FailedFlushUndoesTheForeignKeyItWrote) {
   ormc::Session session(*db_, {.expire_on_commit = false});
   auto child = Child::create({.name = "c"});
   auto parent = Parent::create({.id = 7, .name = "p"});
@@ -182,6 +182,21 @@ TEST_F(ReferenceTest, RaiseReferenceRefusesToLoadButReturnsWhatMemoryHolds) {
   auto author = session.get<reltest::Author>(author_id);
   draft->set_author(author);
   EXPECT_EQ(draft->author(), author) << "set in memory: nothing to load";
+}
+
+TEST_F(ReferenceTest, RollbackDiscardsAnUnflushedSet) {
+  const std::int32_t pid = stored_parent({"a"});
+  ormc::Session session(*db_, {.autoflush = false});
+  auto child = session.scalars(ormc::select<Child>()).one();
+  auto other = Parent::create({.name = "other"});
+  child->set_parent(other);
+  EXPECT_EQ(child->parent(), other);
+  session.rollback();
+  log_->clear();
+  auto parent = child->parent();
+  ASSERT_TRUE(parent);
+  EXPECT_EQ(parent->id(), pid) << "loaded again from the row";
+  EXPECT_EQ(log_->count("INSERT"), 0u);
 }
 
 }  // namespace
