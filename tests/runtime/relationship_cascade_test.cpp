@@ -223,4 +223,70 @@ TEST_F(CascadeTest, RefreshCascadesToLoadedChildren) {
   EXPECT_EQ(child->name(), "renamed");
 }
 
+// passive_deletes = "all": even loaded children are left to the database (ON DELETE SET NULL); their
+// objects get the NULL in memory (beyond SQLAlchemy, which leaves them stale).
+TEST_F(CascadeTest, PassiveDeletesAllNeverTouchesChildren) {
+  std::int32_t folder_id = 0;
+  {
+    ormc::Session s(*db_);
+    auto folder = reltest::Folder::create({});
+    folder->files().add(reltest::File::create({}));
+    folder->files().add(reltest::File::create({}));
+    s.add(folder);
+    s.commit();
+    folder_id = folder->id();
+  }
+  ormc::Session session(*db_);
+  auto folder = session.get<reltest::Folder>(folder_id);
+  auto files = folder->files().to_vector();
+  ASSERT_EQ(files.size(), 2u);
+  log_->clear();
+  session.remove(folder);
+  session.flush();
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 1u) << dump();
+  EXPECT_TRUE(starts_with(sql[0], "DELETE FROM rel_folder ")) << sql[0];
+  for (const auto& f : files) EXPECT_FALSE(f->folder_id().has_value());
+  session.commit();
+  ormc::Session fresh(*db_);
+  for (const auto& f : fresh.scalars(ormc::select<reltest::File>()).all()) EXPECT_FALSE(f->folder_id().has_value());
+}
+
+// Many-to-many with passive_deletes = true: an unloaded collection costs nothing (ON DELETE CASCADE on
+// the association table); a loaded one gets its association rows deleted first.
+TEST_F(CascadeTest, ManyToManyPassiveDeletesLoadedAndUnloaded) {
+  std::vector<std::int32_t> ids;
+  {
+    ormc::Session s(*db_);
+    for (int i = 0; i < 2; ++i) {
+      auto label = reltest::Label::create({});
+      label->items().add(reltest::Item::create({}));
+      label->items().add(reltest::Item::create({}));
+      s.add(label);
+    }
+    s.commit();
+    for (const auto& l : s.scalars(ormc::select<reltest::Label>()).all()) ids.push_back(l->id());
+  }
+  ASSERT_EQ(ids.size(), 2u);
+  ormc::Session session(*db_);
+  auto unloaded = session.get<reltest::Label>(ids[0]);
+  auto loaded = session.get<reltest::Label>(ids[1]);
+  ASSERT_EQ(loaded->items().size(), 2u);
+  log_->clear();
+  session.remove(unloaded);
+  session.flush();
+  ASSERT_EQ(log_->size(), 1u) << dump();
+  EXPECT_TRUE(starts_with(log_->sql()[0], "DELETE FROM rel_label ")) << log_->sql()[0];
+  log_->clear();
+  session.remove(loaded);
+  session.flush();
+  const auto sql = log_->sql();
+  ASSERT_EQ(sql.size(), 2u) << dump();
+  EXPECT_TRUE(starts_with(sql[0], "DELETE FROM rel_label_item ")) << sql[0];
+  EXPECT_TRUE(starts_with(sql[1], "DELETE FROM rel_label ")) << sql[1];
+  session.commit();
+  ormc::Session fresh(*db_);
+  EXPECT_EQ(fresh.scalars(ormc::select<reltest::Item>()).all().size(), 4u) << "the items stay";
+}
+
 }  // namespace
