@@ -143,8 +143,16 @@ void LoadedCollectionState::load(bool for_unit_of_work) {
       throw InvalidRequestError("Parent instance '" + std::string(owner.ormc_entity().name) +
                                 "' is not bound to a Session; lazy load of collection \"" + describe() +
                                 "\" can't proceed");
+    // selectin: one IN query fills this collection and those of the other parents in memory.
+    if (rel.lazy == LoaderStrategy::Selectin && s.session->selectin_load(*this) && loaded_) return;
     rows = s.session->load_collection(*this);  // may autoflush, which writes (and clears) pending changes
   }
+  accept_loaded(std::move(rows));
+}
+
+void LoadedCollectionState::accept_loaded(Items rows) {
+  if (loaded_) return;
+  const RelationshipInfo& rel = info();
   // What memory knows and the database doesn't yet: unflushed adds and removes, and children
   // whose reference names this parent (back_populates) while autoflush is off.
   for (const auto& c : added()) append_once(rows, c);

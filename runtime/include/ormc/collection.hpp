@@ -46,6 +46,9 @@ class LoadedCollectionState : public RelationshipState {
   /// Loads the items when they are not in memory. `for_unit_of_work`: a cascade needs them, which
   /// lazy = "raise" does not refuse (SQLAlchemy's unit of work loads raise collections too).
   void load(bool for_unit_of_work);
+  /// Takes `rows` as the loaded contents (a batch loader read them for several parents at once).
+  /// Nothing happens when the collection is loaded already.
+  void accept_loaded(Items rows);
   /// The items in memory, without loading (empty when not loaded; freed weak items left out).
   [[nodiscard]] Items loaded_items() const;
   /// back_populates: a child's reference now names (or no longer names) this owner. Memory only:

@@ -12,6 +12,7 @@
 #include "engine.hpp"
 #include "ormc/session.hpp"
 #include "ormc/detail/relationship_state.hpp"
+#include "ormc/collection.hpp"
 #include "ormc/reference.hpp"
 #include "session/identity_map.hpp"
 
@@ -117,6 +118,11 @@ class SessionCore {
   std::shared_ptr<Object> peek_reference(const Object& owner, const RelationshipInfo& rel) const;
   /// The rows of a loaded collection: one SELECT with the parent criterion and order_by.
   std::vector<std::shared_ptr<Object>> load_collection(RelationshipState& state);
+  /// lazy = "selectin": loads `state`'s collection and the same, unloaded collection of every other
+  /// persistent parent of its entity in the identity map, with one `IN (...)` SELECT per chunk of
+  /// parents. False when the relationship's shape isn't supported (a composite join or a
+  /// many-to-many): the caller loads the one collection instead.
+  bool selectin_load(LoadedCollectionState& state);
 
  private:
   friend class UseGuard;
