@@ -1,4 +1,5 @@
-// SessionCore's relationship cascades: save-update when children are added, delete rules at remove().
+// SessionCore's relationship cascades: save-update when children are added, delete rules at remove(),
+// expunge and refresh-expire along what is loaded; unloading relationships on expiry.
 #include <algorithm>
 #include <string>
 #include <unordered_set>

@@ -1,5 +1,6 @@
-// The unit of work's relationship steps: foreign keys of added children, removed children (NULL or
-// DELETE, always with the parent criterion), association rows, and passive-delete bookkeeping.
+// The unit of work's relationship steps: foreign keys of added children and of set references (in
+// dependency order within a table), removed children (NULL or DELETE, always with the parent
+// criterion), association rows, post_update, deleted parents' children, passive-delete bookkeeping.
 #include <algorithm>
 #include <string>
 #include <unordered_map>
