@@ -63,7 +63,7 @@ Criterion parent_criterion(RelationshipState& state) {
     c.from_tables.push_back(&secondary);
     return c;
   }
-  if (rel.kind != RelationshipKind::OneToMany)
+  if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::OneToOne)
     throw InvalidRequestError("\"" + state.describe() + "\" is not a collection");
   for (const JoinPair& p : rel.primaryjoin) {
     auto col = make_node({.kind = ExprNode::Kind::Column, .entity = &target, .column = column_of(*target.table, p.remote_column)});

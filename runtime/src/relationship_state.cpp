@@ -76,7 +76,7 @@ void RelationshipState::record_remove(std::shared_ptr<Object> child) {
                               describe() + "\"; it can't be removed from it");
   // One-to-many: a loaded foreign key that names another parent proves non-membership.
   const RelationshipInfo& rel = info();
-  if (rel.kind == RelationshipKind::OneToMany && !child_state.expired) {
+  if ((rel.kind == RelationshipKind::OneToMany || rel.kind == RelationshipKind::OneToOne) && !child_state.expired) {
     const TableInfo& owner_table = *owner_->ormc_entity().table;
     const TableInfo& child_table = *child->ormc_entity().table;
     for (const JoinPair& pair : rel.primaryjoin) {
@@ -91,6 +91,20 @@ void RelationshipState::record_remove(std::shared_ptr<Object> child) {
   }
   removed_.push_back(std::move(child));  // duplicates are dropped at flush, as for adds
   notify_session();
+}
+
+bool RelationshipState::drop_pending_add(const Object* child) noexcept {
+  auto it = find_ptr(added_, child);
+  if (it == added_.end()) return false;
+  added_.erase(it);
+  return true;
+}
+
+bool RelationshipState::drop_pending_remove(const Object* child) noexcept {
+  auto it = find_ptr(removed_, child);
+  if (it == removed_.end()) return false;
+  removed_.erase(it);
+  return true;
 }
 
 void RelationshipState::record_assign(std::vector<std::shared_ptr<Object>> children) {

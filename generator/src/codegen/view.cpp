@@ -72,6 +72,20 @@ const char* collection_name(CollectionClass c) {
   return "None";
 }
 
+/// The DSL spelling of a loader strategy, for generated comments.
+const char* lazy_option(LoaderStrategy l) {
+  switch (l) {
+    case LoaderStrategy::Select: return "select";
+    case LoaderStrategy::Joined: return "joined";
+    case LoaderStrategy::Selectin: return "selectin";
+    case LoaderStrategy::Raise: return "raise";
+    case LoaderStrategy::Noload: return "noload";
+    case LoaderStrategy::Dynamic: return "dynamic";
+    case LoaderStrategy::WriteOnly: return "write_only";
+  }
+  return "select";
+}
+
 std::string cascade_expr(std::uint16_t cascade) {
   static constexpr std::pair<std::uint16_t, const char*> kFlags[] = {
       {CascadeSaveUpdate, "CascadeSaveUpdate"}, {CascadeMerge, "CascadeMerge"},
@@ -312,28 +326,47 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
     const Relationship& r = e.relationships[i];
     const names::Accessors& a = accessors[e.table.columns.size() + i];
     mu::data rv = relationship_view(schema, e, r, i);
-    // Collections whose runtime type exists get a member and an accessor; the others carry
-    // metadata only until their loader strategy is implemented.
+    // Relationships whose runtime type exists get a member and accessors; the others (map
+    // collections) carry metadata only for now.
     const bool is_collection = r.kind == RelationshipKind::OneToMany || r.kind == RelationshipKind::ManyToMany;
     const bool write_only = is_collection && r.lazy == LoaderStrategy::WriteOnly;
     const bool dynamic = is_collection && r.lazy == LoaderStrategy::Dynamic;
-    rv.set("state_accessor", write_only || dynamic);
+    const bool loaded = is_collection && !write_only && !dynamic && r.collection != CollectionClass::Map;
+    const bool reference = r.kind == RelationshipKind::ManyToOne;
+    const bool inverse = r.kind == RelationshipKind::OneToOne && r.lazy != LoaderStrategy::Dynamic &&
+                         r.lazy != LoaderStrategy::WriteOnly;
+    rv.set("state_accessor", write_only || dynamic || loaded || reference || inverse);
     rv.set("state_member", a.member);
-    if (write_only || dynamic) {
+    if (write_only || dynamic || loaded || reference || inverse) {
       mu::data cv;
       cv.set("name", r.name);
       cv.set("getter", a.getter);
+      cv.set("setter", a.setter);
       cv.set("member", a.member);
       cv.set("index", std::to_string(i));
       const std::string target = names::qualified_class(owner_schema(schema, *r.target), *r.target);
       const std::string kind = r.kind == RelationshipKind::ManyToMany ? "many-to-many" : "one-to-many";
+      cv.set("target", target);
+      cv.set("is_reference", reference || inverse);
       if (write_only) {
         cv.set("type", "::ormc::WriteOnlyCollection<" + target + ">");
         cv.set("doc", kind + " write-only collection of " + r.target->name + " (never loaded; query it with select())");
-      } else {
+      } else if (dynamic) {
         cv.set("type", "::ormc::DynamicCollection<" + target + ">");
         cv.set("doc", kind + " dynamic collection of " + r.target->name +
                           " (a query pre-filtered by this object: filter(), count(), slice(), append(), ...)");
+      } else if (loaded) {
+        cv.set("type", "::ormc::Collection<" + target + ">");
+        cv.set("doc", kind + " collection of " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +
+                          "\" (loaded on first use; add(), remove(), assign(), iteration)");
+      } else if (inverse) {
+        cv.set("type", "::ormc::InverseReference<" + target + ">");
+        cv.set("doc", "one-to-one reference to " + r.target->name + " (which holds the foreign key), lazy = \"" +
+                          lazy_option(r.lazy) + "\" (loaded on first access)");
+      } else {
+        cv.set("type", "::ormc::Reference<" + target + ">");
+        cv.set("doc", "many-to-one reference to " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +
+                          "\" (loaded on first access; no SQL when the target is in the identity map)");
       }
       collections.push_back(cv);
     }

@@ -12,12 +12,14 @@
 #include <utility>
 #include <vector>
 
+#include "ormc/collection.hpp"
 #include "ormc/column.hpp"
 #include "ormc/decimal.hpp"
 #include "ormc/detail/cell_reader.hpp"
 #include "ormc/dynamic.hpp"
 #include "ormc/metadata.hpp"
 #include "ormc/object.hpp"
+#include "ormc/reference.hpp"
 #include "ormc/uuid.hpp"
 #include "ormc/value.hpp"
 #include "ormc/version.hpp"

@@ -1,9 +1,12 @@
-// SessionCore's relationship cascades: save-update when children are added, delete rules at remove().
+// SessionCore's relationship cascades: save-update when children are added, delete rules at remove(),
+// expunge and refresh-expire along what is loaded; unloading relationships on expiry.
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 
 #include "connection.hpp"
 #include "join_columns.hpp"
+#include "relationship_kinds.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
 #include "session/crud_sql.hpp"
@@ -24,10 +27,35 @@ void SessionCore::on_relationship_changed(RelationshipState& state) {
   if (ObjectAccess::state(*child).session == nullptr) add(child);
 }
 
+void SessionCore::on_reference_changed(ReferenceState& state) {
+  register_relationship(state);
+  if (state.pinned()) cascade_child(state.info(), state.pinned());
+}
+
+void SessionCore::cascade_child(const RelationshipInfo& rel, const std::shared_ptr<Object>& child) {
+  if ((rel.cascade & CascadeSaveUpdate) && ObjectAccess::state(*child).session == nullptr) add(child);
+}
+
 void SessionCore::cascade_add(const std::shared_ptr<Object>& object) {
   const EntityInfo& entity = object->ormc_entity();
   for (const RelationshipInfo& rel : entity.relationships) {
     if (!rel.state) continue;
+    if (ReferenceState* ref = reference_state(*object, rel)) {
+      // save-update along the reference as memory knows it (set by the user, or by back_populates
+      // of a collection the target holds it in): the target follows.
+      if (ref->changed()) register_relationship(*ref);
+      if (auto target = ref->known()) cascade_child(rel, target);
+      continue;
+    }
+    if (LoadedCollectionState* coll = loaded_collection_state(*object, rel)) {
+      // Everything the collection holds in memory follows (SQLAlchemy cascades along the current
+      // contents): items, and what back_populates queued while it was not loaded.
+      if (coll->has_changes() || !coll->queued().empty()) register_relationship(*coll);
+      const auto items = coll->loaded_items();
+      for (const auto& child : items) cascade_child(rel, child);
+      const auto queued = coll->queued();
+      for (const auto& child : queued) cascade_child(rel, child);
+    }
     RelationshipState* state = rel.state(*object);
     if (!state || !state->has_changes()) continue;
     register_relationship(*state);
@@ -40,6 +68,21 @@ void SessionCore::cascade_add(const std::shared_ptr<Object>& object) {
 void SessionCore::cascade_remove(const std::shared_ptr<Object>& object) {
   const EntityInfo& entity = object->ormc_entity();
   for (const RelationshipInfo& rel : entity.relationships) {
+    if (LoadedCollectionState* coll = loaded_collection_state(*object, rel)) {
+      // The delete cascade is collected here, as SQLAlchemy's session.delete(): without
+      // passive_deletes the collection is loaded (even lazy = "raise": the unit of work may);
+      // with it, only children already in memory are deleted and the database's ON DELETE does
+      // the rest.
+      if (rel.viewonly || !(rel.cascade & CascadeDelete)) continue;
+      if (rel.passive_deletes == PassiveDeletes::False) coll->load(true);
+      const auto children = coll->loaded_items();
+      for (const auto& child : children) {
+        const Status cs = ObjectAccess::state(*child).status;
+        if (ObjectAccess::state(*child).session == this && (cs == Status::Persistent || cs == Status::Pending))
+          remove(child);
+      }
+      continue;
+    }
     if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::ManyToMany) continue;
     if (rel.passive_deletes != PassiveDeletes::False || rel.viewonly) continue;
     const bool cascades_delete = rel.cascade & CascadeDelete;
@@ -78,8 +121,49 @@ void SessionCore::discard_relationship_changes() noexcept {
   for (auto& changed : changed_relationships_) {
     changed.state->clear_changes();
     changed.state->registered = false;
+    const RelationshipInfo& rel = changed.state->info();
+    if (is_reference(rel)) static_cast<ReferenceState*>(changed.state)->discard();
+    else if (is_loaded_collection(rel)) static_cast<LoadedCollectionState*>(changed.state)->discard();
   }
   changed_relationships_.clear();
+}
+
+void SessionCore::expire_relationships(Object& object) noexcept {
+  for (const RelationshipInfo& rel : object.ormc_entity().relationships) {
+    if (ReferenceState* ref = reference_state(object, rel)) ref->expire();
+    else if (LoadedCollectionState* coll = loaded_collection_state(object, rel)) coll->expire();
+  }
+}
+
+std::vector<std::shared_ptr<Object>> SessionCore::cascade_targets(Object& object, std::uint16_t flag) {
+  std::vector<std::shared_ptr<Object>> out;
+  for (const RelationshipInfo& rel : object.ormc_entity().relationships) {
+    if (!(rel.cascade & flag)) continue;
+    if (ReferenceState* ref = reference_state(object, rel)) {
+      if (auto target = ref->known()) out.push_back(std::move(target));
+    } else if (LoadedCollectionState* coll = loaded_collection_state(object, rel)) {
+      const auto items = coll->loaded_items();
+      out.insert(out.end(), items.begin(), items.end());
+    }
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<Object>> SessionCore::refresh_expire_closure(const std::shared_ptr<Object>& object) {
+  std::vector<std::shared_ptr<Object>> all;
+  std::unordered_set<const Object*> seen;
+  std::vector<std::shared_ptr<Object>> todo{object};
+  while (!todo.empty()) {
+    std::shared_ptr<Object> o = std::move(todo.back());
+    todo.pop_back();
+    if (!seen.insert(o.get()).second) continue;
+    for (auto& r : cascade_targets(*o, CascadeRefreshExpire)) {
+      const InstanceState& rs = ObjectAccess::state(*r);
+      if (rs.session == this && rs.status == Status::Persistent) todo.push_back(std::move(r));
+    }
+    all.push_back(std::move(o));
+  }
+  return all;
 }
 
 }  // namespace ormc::detail

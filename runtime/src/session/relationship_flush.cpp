@@ -1,13 +1,16 @@
-// The unit of work's relationship steps: foreign keys of added children, removed children (NULL or
-// DELETE, always with the parent criterion), association rows, and passive-delete bookkeeping.
+// The unit of work's relationship steps: foreign keys of added children and of set references (in
+// dependency order within a table), removed children (NULL or DELETE, always with the parent
+// criterion), association rows, post_update, deleted parents' children, passive-delete bookkeeping.
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "connection.hpp"
 #include "join_columns.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
+#include "relationship_kinds.hpp"
 #include "session/crud_sql.hpp"
 #include "session/session_core.hpp"
 #include "session/unit_of_work.hpp"
@@ -34,12 +37,44 @@ bool in_session(const Object& o, const SessionCore& session) {
 
 }  // namespace
 
+void UnitOfWork::plan_deleted_parent_collections() {
+  // Children of a loaded collection whose parent is deleted without a delete cascade keep their
+  // rows: one-to-many gets the foreign key set to NULL, many-to-many loses the association rows.
+  // Without passive_deletes the collection is loaded for it (SQLAlchemy); with `true` only what
+  // is in memory is handled; with "all" nothing is.
+  for (auto& parent : session_.deleted_) {
+    for (const RelationshipInfo& rel : parent->ormc_entity().relationships) {
+      LoadedCollectionState* coll = loaded_collection_state(*parent, rel);
+      if (coll == nullptr || rel.viewonly || rel.passive_deletes == PassiveDeletes::All) continue;
+      if (rel.passive_deletes == PassiveDeletes::False) coll->load(true);
+      for (const auto& child : coll->loaded_items()) {
+        if (!in_session(*child, session_) || ObjectAccess::state(*child).status != Status::Persistent) continue;
+        if (rel.kind == RelationshipKind::ManyToMany) association_deletes_.push_back({parent.get(), child.get(), &rel});
+        else work_for(child->ormc_entity().table).null_outs.push_back({parent.get(), child.get(), &rel});
+      }
+    }
+  }
+}
+
 void UnitOfWork::plan_relationships() {
+  plan_deleted_parent_collections();
+  // A deleted row whose post_update reference is set: the reference is cleared by an UPDATE first,
+  // so the row it points at may be deleted before this one (the cycle is broken both ways).
+  for (auto& object : session_.deleted_) {
+    for (const RelationshipInfo& rel : object->ormc_entity().relationships) {
+      if (!rel.post_update || rel.kind != RelationshipKind::ManyToOne || rel.viewonly) continue;
+      const TableInfo& table = *object->ormc_entity().table;
+      bool set = false;
+      for (const JoinPair& p : rel.primaryjoin) set = set || !ObjectAccess::get(*object, column_of(table, p.local_column)).is_null();
+      if (set) post_update_clears_.push_back({nullptr, object.get(), &rel});
+    }
+  }
   // Deleting a parent: write-only collections can't be loaded to handle their rows.
   for (auto& parent : session_.deleted_) {
     deleted_parents_.push_back(parent);
     for (const RelationshipInfo& rel : parent->ormc_entity().relationships) {
       if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::ManyToMany) continue;
+      if (is_loaded_collection(rel)) continue;  // plan_deleted_parent_collections()
       if (rel.passive_deletes != PassiveDeletes::False || rel.viewonly) continue;
       if (rel.lazy == LoaderStrategy::WriteOnly)
         throw InvalidRequestError("Can't delete '" + entity_name(*parent) + "': write-only collection \"" +
@@ -65,8 +100,21 @@ void UnitOfWork::plan_relationships() {
     const RelationshipInfo& rel = state.info();
     if (rel.viewonly) continue;
     if (ObjectAccess::state(*owner).status == Status::Deleted) continue;  // its rows go with it
+    if (is_reference(rel)) {
+      const auto& ref = static_cast<const ReferenceState&>(state);
+      if (!ref.changed()) continue;
+      Object* target = ref.pinned().get();
+      if (target != nullptr && !in_session(*target, session_))
+        throw InvalidRequestError("Object '" + entity_name(*target) + "' is referenced by \"" + describe(*owner, rel) +
+                                  "\" but is not in the Session (the relationship has no save-update cascade, or it "
+                                  "was deleted or expunged): add it too");
+      if (rel.post_update) post_updates_.push_back({target, owner, &rel});
+      else work_for(owner->ormc_entity().table).reference_syncs.push_back({target, owner, &rel});
+      continue;
+    }
     const bool many_to_many = rel.kind == RelationshipKind::ManyToMany;
-    if (rel.kind != RelationshipKind::OneToMany && !many_to_many) continue;
+    // One-to-one without the foreign key is written as a one-to-many collection of at most one.
+    if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::OneToOne && !many_to_many) continue;
     // A child added (or removed) twice before the flush is written once.
     std::unordered_set<const Object*> seen;
     seen.reserve(state.added().size() + state.removed().size());
@@ -96,26 +144,128 @@ void UnitOfWork::plan_relationships() {
   }
 }
 
-void UnitOfWork::sync_foreign_keys(TableWork& work) {
-  for (const Link& link : work.foreign_key_syncs) {
-    const TableInfo& owner_table = *link.owner->ormc_entity().table;
-    InstanceState& child_state = ObjectAccess::state(*link.child);
-    for (const JoinPair& pair : link.rel->primaryjoin) {
-      const std::uint16_t local = column_of(owner_table, pair.local_column);
-      const std::uint16_t remote = column_of(*work.table, pair.remote_column);
-      Value value = ObjectAccess::get(*link.owner, local);
-      if (value.is_null())
-        throw InvalidRequestError("Can't set the foreign key of a child of \"" + describe(*link.owner, *link.rel) +
-                                  "\": the parent has no '" + std::string(pair.local_column) + "' value yet");
-      Value current = ObjectAccess::get(*link.child, remote);
-      if (current == value) continue;
-      undo_.push_back(Undo{link.child->shared_from_this(), remote, std::move(current)});
-      ObjectAccess::set(*link.child, remote, std::move(value));
-      if (child_state.status == Status::Persistent) {
-        child_state.modified.insert(remote);
-        if (updating_.insert(link.child).second) work.updates.push_back(link.child);
-      }
+void UnitOfWork::insert_in_dependency_order(TableWork& work) {
+  // Rows of this table not inserted yet. A link whose key-giving row is among them waits for it;
+  // so does the child row it would fill. Without self-references this is one round: every link
+  // synchronised, then one batched INSERT of all rows (as before relationships existed).
+  std::unordered_set<const Object*> waiting(work.inserts.begin(), work.inserts.end());
+  std::vector<char> fk_done(work.foreign_key_syncs.size(), 0);
+  std::vector<char> ref_done(work.reference_syncs.size(), 0);
+  auto blocked = [&](const Link& link) { return link.owner != nullptr && waiting.contains(link.owner); };
+  std::vector<Object*> remaining = work.inserts;
+  while (true) {
+    std::unordered_set<const Object*> held;  // children whose key-giving row is not inserted yet
+    for (std::size_t i = 0; i < work.foreign_key_syncs.size(); ++i)
+      if (!fk_done[i] && blocked(work.foreign_key_syncs[i])) held.insert(work.foreign_key_syncs[i].child);
+    for (std::size_t i = 0; i < work.reference_syncs.size(); ++i)
+      if (!ref_done[i] && blocked(work.reference_syncs[i])) held.insert(work.reference_syncs[i].child);
+    std::vector<Object*> ready;
+    std::vector<Object*> rest;
+    for (Object* o : remaining) (held.contains(o) ? rest : ready).push_back(o);
+    if (!remaining.empty() && ready.empty())
+      throw InvalidRequestError("Rows of table '" + std::string(work.table->name) +
+                                "' reference each other in a cycle, so none can be INSERTed first; break the cycle "
+                                "with post_update = true on one of the relationships");
+    for (std::size_t i = 0; i < work.foreign_key_syncs.size(); ++i) {
+      const Link& link = work.foreign_key_syncs[i];
+      if (fk_done[i] || blocked(link) || held.contains(link.child)) continue;
+      sync_collection_link(work, link);
+      fk_done[i] = 1;
     }
+    for (std::size_t i = 0; i < work.reference_syncs.size(); ++i) {
+      const Link& link = work.reference_syncs[i];
+      if (ref_done[i] || blocked(link) || held.contains(link.child)) continue;
+      sync_reference_link(work, link);
+      ref_done[i] = 1;
+    }
+    if (remaining.empty()) break;
+    insert_rows(ready.front()->ormc_entity(), ready);
+    for (Object* o : ready) waiting.erase(o);
+    remaining = std::move(rest);
+  }
+}
+
+void UnitOfWork::sync_reference_link(TableWork& work, const Link& link) {
+  // Many-to-one: the child's own columns take the target's key (NULL when the reference was cleared).
+  InstanceState& child_state = ObjectAccess::state(*link.child);
+  for (const JoinPair& pair : link.rel->primaryjoin) {
+    const std::uint16_t local = column_of(*work.table, pair.local_column);
+    Value value;
+    if (link.owner != nullptr) {
+      value = ObjectAccess::get(*link.owner, column_of(*link.owner->ormc_entity().table, pair.remote_column));
+      if (value.is_null())
+        throw InvalidRequestError("Can't set the foreign key of \"" + describe(*link.child, *link.rel) +
+                                  "\": the referenced object has no '" + std::string(pair.remote_column) + "' value yet");
+    }
+    Value current = ObjectAccess::get(*link.child, local);
+    if (current == value) continue;
+    undo_.push_back(Undo{link.child->shared_from_this(), local, std::move(current)});
+    ObjectAccess::set(*link.child, local, std::move(value));
+    if (child_state.status == Status::Persistent) {
+      child_state.modified.insert(local);
+      if (updating_.insert(link.child).second) work.updates.push_back(link.child);
+    }
+  }
+}
+
+void UnitOfWork::sync_collection_link(TableWork& work, const Link& link) {
+  // One-to-many: the child's foreign key takes the parent's key.
+  const TableInfo& owner_table = *link.owner->ormc_entity().table;
+  InstanceState& child_state = ObjectAccess::state(*link.child);
+  for (const JoinPair& pair : link.rel->primaryjoin) {
+    const std::uint16_t local = column_of(owner_table, pair.local_column);
+    const std::uint16_t remote = column_of(*work.table, pair.remote_column);
+    Value value = ObjectAccess::get(*link.owner, local);
+    if (value.is_null())
+      throw InvalidRequestError("Can't set the foreign key of a child of \"" + describe(*link.owner, *link.rel) +
+                                "\": the parent has no '" + std::string(pair.local_column) + "' value yet");
+    Value current = ObjectAccess::get(*link.child, remote);
+    if (current == value) continue;
+    undo_.push_back(Undo{link.child->shared_from_this(), remote, std::move(current)});
+    ObjectAccess::set(*link.child, remote, std::move(value));
+    if (child_state.status == Status::Persistent) {
+      child_state.modified.insert(remote);
+      if (updating_.insert(link.child).second) work.updates.push_back(link.child);
+    }
+  }
+}
+
+void UnitOfWork::write_post_updates(const std::vector<Link>& links, bool clear) {
+  // UPDATE t SET fk = ? WHERE pk = ?: one per row, as SQLAlchemy's post_update. A row INSERTed by
+  // this flush has no identity yet, so the key is read from the object.
+  const auto& dialect = session_.engine().dialect();
+  for (const Link& link : links) {
+    if (!clear && ObjectAccess::state(*link.child).status == Status::Deleted) continue;
+    const EntityInfo& entity = link.child->ormc_entity();
+    const TableInfo& table = *entity.table;
+    std::vector<std::uint16_t> set_columns;
+    std::vector<Value> params;
+    bool changed = clear;
+    for (const JoinPair& pair : link.rel->primaryjoin) {
+      const std::uint16_t local = column_of(table, pair.local_column);
+      Value value;
+      if (!clear && link.owner != nullptr) {
+        value = ObjectAccess::get(*link.owner, column_of(*link.owner->ormc_entity().table, pair.remote_column));
+        if (value.is_null())
+          throw InvalidRequestError("Can't write post_update reference \"" + describe(*link.child, *link.rel) +
+                                    "\": the referenced object has no '" + std::string(pair.remote_column) + "' value");
+      }
+      Value current = ObjectAccess::get(*link.child, local);
+      // A row just INSERTed went in with whatever its field held: always write the reference.
+      changed = changed || current != value || ObjectAccess::state(*link.child).status == Status::Pending;
+      undo_.push_back(Undo{link.child, local, std::move(current)});
+      ObjectAccess::set(*link.child, local, Value(value));
+      set_columns.push_back(local);
+      params.push_back(std::move(value));
+    }
+    if (!changed) continue;
+    for (Value& v : IdentityMap::primary_key_of(*link.child)) params.push_back(std::move(v));
+    const std::string sql = update_sql(dialect, table, set_columns, entity.primary_key);
+    auto rows = session_.execute(sql, params);
+    if (rows->affected_rows() != 1)
+      throw StaleDataError("post_update of \"" + describe(*link.child, *link.rel) + "\" matched " +
+                               std::to_string(rows->affected_rows()) + " rows",
+                           sql);
   }
 }
 
@@ -217,6 +367,9 @@ void UnitOfWork::finish_relationships() {
   for (auto& changed : s.changed_relationships_) {
     changed.state->clear_changes();
     changed.state->registered = false;
+    const RelationshipInfo& rel = changed.state->info();
+    if (is_reference(rel)) static_cast<ReferenceState*>(changed.state)->after_flush();
+    else if (is_loaded_collection(rel)) static_cast<LoadedCollectionState*>(changed.state)->after_flush();
   }
   s.changed_relationships_.clear();
   for (Object* orphan : orphans_) {

@@ -319,6 +319,7 @@ void SessionCore::expire_state(Object& object) {
   s.expired_columns.clear();  // empty + expired = every column
   s.modified.clear();
   s.in_dirty_list = false;
+  expire_relationships(object);
 }
 
 void SessionCore::refresh(const std::shared_ptr<Object>& object) {
@@ -327,9 +328,13 @@ void SessionCore::refresh(const std::shared_ptr<Object>& object) {
   InstanceState& s = ObjectAccess::state(*object);
   if (s.session != this || s.status != Status::Persistent)
     throw InvalidRequestError("Instance " + describe(*object) + " is not persistent within this Session");
-  erase_object(dirty_, object.get());
-  expire_state(*object);
-  load_expired(*object);
+  // refresh-expire cascade: loaded related objects are refreshed too (SQLAlchemy).
+  const auto objects = refresh_expire_closure(object);
+  for (const auto& o : objects) {
+    erase_object(dirty_, o.get());
+    expire_state(*o);
+  }
+  for (const auto& o : objects) load_expired(*o);
 }
 
 void SessionCore::expire(const std::shared_ptr<Object>& object) {
@@ -337,8 +342,10 @@ void SessionCore::expire(const std::shared_ptr<Object>& object) {
   InstanceState& s = ObjectAccess::state(*object);
   if (s.session != this || s.status != Status::Persistent)
     throw InvalidRequestError("Instance " + describe(*object) + " is not persistent within this Session");
-  erase_object(dirty_, object.get());
-  expire_state(*object);
+  for (const auto& o : refresh_expire_closure(object)) {
+    erase_object(dirty_, o.get());
+    expire_state(*o);
+  }
 }
 
 void SessionCore::expunge(const std::shared_ptr<Object>& object) {
@@ -346,6 +353,8 @@ void SessionCore::expunge(const std::shared_ptr<Object>& object) {
   InstanceState& s = ObjectAccess::state(*object);
   if (s.session != this)
     throw InvalidRequestError("Instance " + describe(*object) + " is not present in this Session");
+  // expunge cascade: related objects in memory leave with it (collected before it leaves).
+  const auto related = cascade_targets(*object, CascadeExpunge);
   erase_object(new_, object.get());
   erase_object(dirty_, object.get());
   erase_object(deleted_, object.get());
@@ -354,6 +363,8 @@ void SessionCore::expunge(const std::shared_ptr<Object>& object) {
   s.session = nullptr;
   s.in_dirty_list = false;
   s.status = s.status == Status::Pending ? Status::Transient : Status::Detached;
+  for (const auto& r : related)
+    if (ObjectAccess::state(*r).session == this) expunge(r);
 }
 
 std::shared_ptr<Object> SessionCore::merge(const std::shared_ptr<Object>& source) {

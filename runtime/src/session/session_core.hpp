@@ -12,6 +12,8 @@
 #include "engine.hpp"
 #include "ormc/session.hpp"
 #include "ormc/detail/relationship_state.hpp"
+#include "ormc/collection.hpp"
+#include "ormc/reference.hpp"
 #include "session/identity_map.hpp"
 
 namespace ormc::detail {
@@ -102,6 +104,25 @@ class SessionCore {
   /// The rows of a one-to-many relationship, loaded (for cascades that SQLAlchemy also loads
   /// for: deleting the parent of a dynamic collection without passive_deletes).
   std::vector<std::shared_ptr<Object>> load_children(Object& owner, const RelationshipInfo& rel);
+  /// Called by ReferenceState::set_object(): remembers it for the flush and cascades the new
+  /// target into this session (save-update).
+  void on_reference_changed(ReferenceState& state);
+  /// Remembers `state` for the flush without cascading (back_populates queued an item on it).
+  void on_relationship_touched(RelationshipState& state) { register_relationship(state); }
+  /// Adds `child` when `rel` cascades save-update and the child is in no Session yet.
+  void cascade_child(const RelationshipInfo& rel, const std::shared_ptr<Object>& child);
+  /// A many-to-one's target through the owner's foreign key: the identity map when the key is
+  /// the target's primary key (no SQL), else a SELECT. Null when the foreign key is NULL.
+  std::shared_ptr<Object> load_reference(Object& owner, const RelationshipInfo& rel);
+  /// load_reference() without SQL: the identity map only (null when the target isn't there).
+  std::shared_ptr<Object> peek_reference(const Object& owner, const RelationshipInfo& rel) const;
+  /// The rows of a loaded collection: one SELECT with the parent criterion and order_by.
+  std::vector<std::shared_ptr<Object>> load_collection(RelationshipState& state);
+  /// lazy = "selectin": loads `state`'s collection and the same, unloaded collection of every other
+  /// persistent parent of its entity in the identity map, with one `IN (...)` SELECT per chunk of
+  /// parents. False when the relationship's shape isn't supported (a composite join or a
+  /// many-to-many): the caller loads the one collection instead.
+  bool selectin_load(LoadedCollectionState& state);
 
  private:
   friend class UseGuard;
@@ -116,6 +137,15 @@ class SessionCore {
   void cascade_remove(const std::shared_ptr<Object>& object);
   void register_relationship(RelationshipState& state);
   void discard_relationship_changes() noexcept;
+  /// Unloads `object`'s loaded collections and references (they load again on access); unflushed
+  /// changes survive.
+  static void expire_relationships(Object& object) noexcept;
+  /// The objects `object`'s relationships with cascade `flag` hold in memory (loaded collection
+  /// items, known references); nothing is loaded.
+  static std::vector<std::shared_ptr<Object>> cascade_targets(Object& object, std::uint16_t flag);
+  /// `object` and the persistent objects of this session reachable from it along refresh-expire
+  /// cascades, each once.
+  std::vector<std::shared_ptr<Object>> refresh_expire_closure(const std::shared_ptr<Object>& object);
   void expire_state(Object& object);
   /// Forgets an object whose row does not exist (any more): it leaves the identity map, unowned.
   void make_transient(Object& object) noexcept;

@@ -25,13 +25,28 @@ std::vector<UnitOfWork::TableWork*> UnitOfWork::ordered_tables() {
   // post-order). Self-references and cycles fall back to the order in which tables were met.
   std::unordered_map<std::string_view, TableWork*> by_name;
   for (auto& t : tables_) by_name.emplace(t->table->name, t.get());
+  // Foreign keys written by post_update (an UPDATE after every INSERT) impose no order: they are
+  // what breaks a cycle between two tables.
+  auto post_updated = [](const TableWork& t, const ColumnInfo& c) {
+    const Object* any = !t.inserts.empty() ? t.inserts.front()
+                        : !t.updates.empty() ? t.updates.front()
+                        : !t.deletes.empty() ? t.deletes.front()
+                                             : nullptr;
+    if (any == nullptr) return false;
+    for (const RelationshipInfo& rel : any->ormc_entity().relationships) {
+      if (!rel.post_update || rel.kind != RelationshipKind::ManyToOne) continue;
+      for (const JoinPair& p : rel.primaryjoin)
+        if (p.local_column == c.name) return true;
+    }
+    return false;
+  };
   std::vector<TableWork*> order;
   std::unordered_map<TableWork*, int> mark;  // 1 = visiting, 2 = done
   auto visit = [&](auto&& self, TableWork* t) -> void {
     if (mark[t] != 0) return;
     mark[t] = 1;
     for (const ColumnInfo& c : t->table->columns) {
-      if (!c.foreign_key) continue;
+      if (!c.foreign_key || post_updated(*t, c)) continue;
       auto it = by_name.find(c.foreign_key->table);
       if (it != by_name.end() && it->second != t) self(self, it->second);
     }
@@ -66,13 +81,16 @@ void UnitOfWork::execute() {
 
   const std::vector<TableWork*> order = ordered_tables();
   for (TableWork* t : order) {
-    sync_foreign_keys(*t);
-    if (!t->inserts.empty()) insert_rows(t->inserts.front()->ormc_entity(), t->inserts);
-    update_rows(t->updates);
+    // Children leaving a parent first: a UNIQUE foreign key (one-to-one) is free again before the
+    // replacing row takes it.
     null_out(*t);
+    insert_in_dependency_order(*t);
+    update_rows(t->updates);
   }
+  write_post_updates(post_updates_, false);
   write_associations(association_inserts_, true);
   write_associations(association_deletes_, false);
+  write_post_updates(post_update_clears_, true);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     delete_orphans(**it);
     if (!(*it)->deletes.empty()) delete_rows((*it)->deletes.front()->ormc_entity(), (*it)->deletes);

@@ -49,6 +49,9 @@ class UnitOfWork {
     std::vector<Object*> updates;
     std::vector<Object*> deletes;
     std::vector<Link> foreign_key_syncs;  ///< children added to a one-to-many collection
+    /// Many-to-one references set since the last flush: `owner` is the target (null: set to
+    /// NULL), `child` the object whose foreign key takes the target's key.
+    std::vector<Link> reference_syncs;
     std::vector<Link> null_outs;          ///< children removed without delete-orphan
     std::vector<Link> orphan_deletes;     ///< children removed with delete-orphan
   };
@@ -58,7 +61,16 @@ class UnitOfWork {
   std::vector<TableWork*> ordered_tables();
   // Relationship work (relationship_flush.cpp): nothing of it ever loads a write-only collection.
   void plan_relationships();
-  void sync_foreign_keys(TableWork& work);
+  /// Copies parent keys into children's foreign keys, then INSERTs the table's new rows; rows
+  /// that reference new rows of the same table (self-referential) go in later rounds, after
+  /// the rows they reference got their keys.
+  void insert_in_dependency_order(TableWork& work);
+  void sync_collection_link(TableWork& work, const Link& link);
+  void sync_reference_link(TableWork& work, const Link& link);
+  void plan_deleted_parent_collections();
+  /// post_update references: an UPDATE of the referencing row after every INSERT (`clear`: the
+  /// UPDATE to NULL that precedes the DELETEs).
+  void write_post_updates(const std::vector<Link>& links, bool clear);
   void null_out(TableWork& work);
   void delete_orphans(TableWork& work);
   void write_associations(std::vector<Link>& links, bool insert);
@@ -74,6 +86,8 @@ class UnitOfWork {
   std::vector<std::unique_ptr<TableWork>> tables_;
   std::unordered_map<const TableInfo*, TableWork*> table_index_;
   std::unordered_set<const Object*> updating_;  ///< objects already in some TableWork::updates
+  std::vector<Link> post_updates_;        ///< post_update references set since the last flush
+  std::vector<Link> post_update_clears_;  ///< post_update references of deleted rows, still set
   std::vector<Link> association_inserts_;
   std::vector<Link> association_deletes_;
   std::vector<Object*> orphans_;              ///< deleted by delete-orphan this flush

@@ -31,6 +31,8 @@ struct ormc_access_Node {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.data);
   }
+  static ::ormc::detail::RelationshipState* state_children(::ormc::Object& o) { return &self(o).ormc_rel_children_; }
+  static ::ormc::detail::RelationshipState* state_parent(::ormc::Object& o) { return &self(o).ormc_rel_parent_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Node>(Node::ormc_tag{}); }
 };
 
@@ -83,6 +85,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Node[] = {
         .primaryjoin = ormc_rel_Node_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "parent",
+        .state = &ormc_access_Node::state_children,
     },
     {
         .name = "parent",
@@ -97,6 +100,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Node[] = {
         .primaryjoin = ormc_rel_Node_1_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "children",
+        .state = &ormc_access_Node::state_parent,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Node{
@@ -136,6 +140,9 @@ void Node::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
 
 const ::ormc::EntityInfo& Node::ormc_entity_info() noexcept { return ormc_entity_Node; }
 const ::ormc::EntityInfo& Node::ormc_entity() const noexcept { return ormc_entity_Node; }
+// Out of line: ::golden::adjacency_list::Node may be declared after Node in the header.
+std::shared_ptr<::golden::adjacency_list::Node> Node::parent() const { return ormc_rel_parent_.get(); }
+void Node::set_parent(std::shared_ptr<::golden::adjacency_list::Node> value) { ormc_rel_parent_.set(std::move(value)); }
 
 const ::ormc::MetaData& ormc_schema_input::metadata() {
   static const std::array<const ::ormc::TableInfo*, 1> tables{ {

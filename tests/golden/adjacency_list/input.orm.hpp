@@ -81,6 +81,13 @@ class Node final : public ::ormc::Object {
     ormc_row_.data = std::move(value);
     ormc_modified(2);
   }
+  /// Relationship `children`: one-to-many collection of Node, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  [[nodiscard]] ::ormc::Collection<::golden::adjacency_list::Node>& children() noexcept { return ormc_rel_children_; }
+  /// Relationship `parent`: many-to-one reference to Node, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::adjacency_list::Node> parent() const;
+  /// Sets `parent` (null clears it); the foreign key follows at the next flush.
+  void set_parent(std::shared_ptr<::golden::adjacency_list::Node> value);
  private:
   friend struct ormc_access_Node;
   struct Row {
@@ -89,6 +96,8 @@ class Node final : public ::ormc::Object {
     std::string data{};
   };
   Row ormc_row_;
+  ::ormc::Collection<::golden::adjacency_list::Node> ormc_rel_children_{*this, 0};
+  mutable ::ormc::Reference<::golden::adjacency_list::Node> ormc_rel_parent_{*this, 1};
 };
 
 }  // namespace golden::adjacency_list

@@ -15,6 +15,7 @@ struct ormc_access_Left {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
+  static ::ormc::detail::RelationshipState* state_associations(::ormc::Object& o) { return &self(o).ormc_rel_associations_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Left>(Left::ormc_tag{}); }
 };
 
@@ -46,6 +47,8 @@ struct ormc_access_Association {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.extra_data);
   }
+  static ::ormc::detail::RelationshipState* state_left(::ormc::Object& o) { return &self(o).ormc_rel_left_; }
+  static ::ormc::detail::RelationshipState* state_right(::ormc::Object& o) { return &self(o).ormc_rel_right_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Association>(Association::ormc_tag{}); }
 };
 
@@ -61,6 +64,7 @@ struct ormc_access_Right {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
+  static ::ormc::detail::RelationshipState* state_associations(::ormc::Object& o) { return &self(o).ormc_rel_associations_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Right>(Right::ormc_tag{}); }
 };
 
@@ -124,6 +128,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Left[] = {
         .primaryjoin = ormc_rel_Left_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "left",
+        .state = &ormc_access_Left::state_associations,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Left{
@@ -187,6 +192,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Association[] = {
         .primaryjoin = ormc_rel_Association_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "associations",
+        .state = &ormc_access_Association::state_left,
     },
     {
         .name = "right",
@@ -201,6 +207,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Association[] = {
         .primaryjoin = ormc_rel_Association_1_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "associations",
+        .state = &ormc_access_Association::state_right,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Association{
@@ -237,6 +244,12 @@ void Association::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out
 
 const ::ormc::EntityInfo& Association::ormc_entity_info() noexcept { return ormc_entity_Association; }
 const ::ormc::EntityInfo& Association::ormc_entity() const noexcept { return ormc_entity_Association; }
+// Out of line: ::golden::association_object::Left may be declared after Association in the header.
+std::shared_ptr<::golden::association_object::Left> Association::left() const { return ormc_rel_left_.get(); }
+void Association::set_left(std::shared_ptr<::golden::association_object::Left> value) { ormc_rel_left_.set(std::move(value)); }
+// Out of line: ::golden::association_object::Right may be declared after Association in the header.
+std::shared_ptr<::golden::association_object::Right> Association::right() const { return ormc_rel_right_.get(); }
+void Association::set_right(std::shared_ptr<::golden::association_object::Right> value) { ormc_rel_right_.set(std::move(value)); }
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Right[] = {
@@ -260,6 +273,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Right[] = {
         .primaryjoin = ormc_rel_Right_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "right",
+        .state = &ormc_access_Right::state_associations,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Right{

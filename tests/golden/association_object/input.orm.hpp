@@ -65,12 +65,15 @@ class Left final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
+  /// Relationship `associations`: one-to-many collection of Association, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  [[nodiscard]] ::ormc::Collection<::golden::association_object::Association>& associations() noexcept { return ormc_rel_associations_; }
  private:
   friend struct ormc_access_Left;
   struct Row {
     std::int32_t id{};
   };
   Row ormc_row_;
+  ::ormc::Collection<::golden::association_object::Association> ormc_rel_associations_{*this, 0};
 };
 
 /// Entity `Association`, mapped to table `association`. Always held by std::shared_ptr.
@@ -129,6 +132,16 @@ class Association final : public ::ormc::Object {
     ormc_row_.extra_data = std::move(value);
     ormc_modified(2);
   }
+  /// Relationship `left`: many-to-one reference to Left, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::association_object::Left> left() const;
+  /// Sets `left` (null clears it); the foreign key follows at the next flush.
+  void set_left(std::shared_ptr<::golden::association_object::Left> value);
+  /// Relationship `right`: many-to-one reference to Right, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::association_object::Right> right() const;
+  /// Sets `right` (null clears it); the foreign key follows at the next flush.
+  void set_right(std::shared_ptr<::golden::association_object::Right> value);
  private:
   friend struct ormc_access_Association;
   struct Row {
@@ -137,6 +150,8 @@ class Association final : public ::ormc::Object {
     std::optional<std::string> extra_data{};
   };
   Row ormc_row_;
+  mutable ::ormc::Reference<::golden::association_object::Left> ormc_rel_left_{*this, 0};
+  mutable ::ormc::Reference<::golden::association_object::Right> ormc_rel_right_{*this, 1};
 };
 
 /// Entity `Right`, mapped to table `right`. Always held by std::shared_ptr.
@@ -175,12 +190,15 @@ class Right final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
+  /// Relationship `associations`: one-to-many collection of Association, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  [[nodiscard]] ::ormc::Collection<::golden::association_object::Association>& associations() noexcept { return ormc_rel_associations_; }
  private:
   friend struct ormc_access_Right;
   struct Row {
     std::int32_t id{};
   };
   Row ormc_row_;
+  ::ormc::Collection<::golden::association_object::Association> ormc_rel_associations_{*this, 0};
 };
 
 }  // namespace golden::association_object

@@ -15,6 +15,7 @@ struct ormc_access_Left {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
+  static ::ormc::detail::RelationshipState* state_rights(::ormc::Object& o) { return &self(o).ormc_rel_rights_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Left>(Left::ormc_tag{}); }
 };
 
@@ -30,6 +31,7 @@ struct ormc_access_Right {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
+  static ::ormc::detail::RelationshipState* state_lefts(::ormc::Object& o) { return &self(o).ormc_rel_lefts_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Right>(Right::ormc_tag{}); }
 };
 
@@ -95,6 +97,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Left[] = {
         .primaryjoin = ormc_rel_Left_0_primaryjoin,
         .secondaryjoin = ormc_rel_Left_0_secondaryjoin,
         .back_populates = "lefts",
+        .state = &ormc_access_Left::state_rights,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Left{
@@ -157,6 +160,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Right[] = {
         .primaryjoin = ormc_rel_Right_0_primaryjoin,
         .secondaryjoin = ormc_rel_Right_0_secondaryjoin,
         .back_populates = "rights",
+        .state = &ormc_access_Right::state_lefts,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Right{

@@ -64,12 +64,15 @@ class Left final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
+  /// Relationship `rights`: many-to-many collection of Right, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  [[nodiscard]] ::ormc::Collection<::golden::many_to_many::Right>& rights() noexcept { return ormc_rel_rights_; }
  private:
   friend struct ormc_access_Left;
   struct Row {
     std::int32_t id{};
   };
   Row ormc_row_;
+  ::ormc::Collection<::golden::many_to_many::Right> ormc_rel_rights_{*this, 0};
 };
 
 /// Entity `Right`, mapped to table `right`. Always held by std::shared_ptr.
@@ -108,12 +111,15 @@ class Right final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
+  /// Relationship `lefts`: many-to-many collection of Left, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  [[nodiscard]] ::ormc::Collection<::golden::many_to_many::Left>& lefts() noexcept { return ormc_rel_lefts_; }
  private:
   friend struct ormc_access_Right;
   struct Row {
     std::int32_t id{};
   };
   Row ormc_row_;
+  ::ormc::Collection<::golden::many_to_many::Left> ormc_rel_lefts_{*this, 0};
 };
 
 }  // namespace golden::many_to_many

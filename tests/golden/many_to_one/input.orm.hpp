@@ -73,6 +73,8 @@ class Parent final : public ::ormc::Object {
     ormc_row_.name = std::move(value);
     ormc_modified(1);
   }
+  /// Relationship `children`: one-to-many collection of Child, lazy = "selectin" (loaded on first use; add(), remove(), assign(), iteration)
+  [[nodiscard]] ::ormc::Collection<::golden::many_to_one::Child>& children() noexcept { return ormc_rel_children_; }
  private:
   friend struct ormc_access_Parent;
   struct Row {
@@ -80,6 +82,7 @@ class Parent final : public ::ormc::Object {
     std::string name{};
   };
   Row ormc_row_;
+  ::ormc::Collection<::golden::many_to_one::Child> ormc_rel_children_{*this, 0};
 };
 
 /// Entity `Child`, mapped to table `child`. Always held by std::shared_ptr.
@@ -128,6 +131,11 @@ class Child final : public ::ormc::Object {
     ormc_row_.parent_id = std::move(value);
     ormc_modified(1);
   }
+  /// Relationship `parent`: many-to-one reference to Parent, lazy = "joined" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::many_to_one::Parent> parent() const;
+  /// Sets `parent` (null clears it); the foreign key follows at the next flush.
+  void set_parent(std::shared_ptr<::golden::many_to_one::Parent> value);
  private:
   friend struct ormc_access_Child;
   struct Row {
@@ -135,6 +143,7 @@ class Child final : public ::ormc::Object {
     std::optional<std::int32_t> parent_id{};
   };
   Row ormc_row_;
+  mutable ::ormc::Reference<::golden::many_to_one::Parent> ormc_rel_parent_{*this, 0};
 };
 
 }  // namespace golden::many_to_one

@@ -15,6 +15,7 @@ struct ormc_access_Parent {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
+  static ::ormc::detail::RelationshipState* state_children(::ormc::Object& o) { return &self(o).ormc_rel_children_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Parent>(Parent::ormc_tag{}); }
 };
 
@@ -46,6 +47,7 @@ struct ormc_access_Child {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.parent_id);
   }
+  static ::ormc::detail::RelationshipState* state_parent(::ormc::Object& o) { return &self(o).ormc_rel_parent_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Child>(Child::ormc_tag{}); }
 };
 
@@ -102,6 +104,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Parent[] = {
         .secondaryjoin = {},
         .order_by = ormc_rel_Parent_0_order_by,
         .back_populates = "parent",
+        .state = &ormc_access_Parent::state_children,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Parent{
@@ -162,6 +165,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Child[] = {
         .primaryjoin = ormc_rel_Child_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "children",
+        .state = &ormc_access_Child::state_parent,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Child{
@@ -201,6 +205,9 @@ void Child::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
 
 const ::ormc::EntityInfo& Child::ormc_entity_info() noexcept { return ormc_entity_Child; }
 const ::ormc::EntityInfo& Child::ormc_entity() const noexcept { return ormc_entity_Child; }
+// Out of line: ::golden::one_to_many::Parent may be declared after Child in the header.
+std::shared_ptr<::golden::one_to_many::Parent> Child::parent() const { return ormc_rel_parent_.get(); }
+void Child::set_parent(std::shared_ptr<::golden::one_to_many::Parent> value) { ormc_rel_parent_.set(std::move(value)); }
 
 const ::ormc::MetaData& ormc_schema_input::metadata() {
   static const std::array<const ::ormc::TableInfo*, 2> tables{ {

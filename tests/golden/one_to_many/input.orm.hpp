@@ -63,12 +63,15 @@ class Parent final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
+  /// Relationship `children`: one-to-many collection of Child, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  [[nodiscard]] ::ormc::Collection<::golden::one_to_many::Child>& children() noexcept { return ormc_rel_children_; }
  private:
   friend struct ormc_access_Parent;
   struct Row {
     std::int32_t id{};
   };
   Row ormc_row_;
+  ::ormc::Collection<::golden::one_to_many::Child> ormc_rel_children_{*this, 0};
 };
 
 /// Entity `Child`, mapped to table `child`. Always held by std::shared_ptr.
@@ -127,6 +130,11 @@ class Child final : public ::ormc::Object {
     ormc_row_.parent_id = std::move(value);
     ormc_modified(2);
   }
+  /// Relationship `parent`: many-to-one reference to Parent, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::one_to_many::Parent> parent() const;
+  /// Sets `parent` (null clears it); the foreign key follows at the next flush.
+  void set_parent(std::shared_ptr<::golden::one_to_many::Parent> value);
  private:
   friend struct ormc_access_Child;
   struct Row {
@@ -135,6 +143,7 @@ class Child final : public ::ormc::Object {
     std::int32_t parent_id{};
   };
   Row ormc_row_;
+  mutable ::ormc::Reference<::golden::one_to_many::Parent> ormc_rel_parent_{*this, 0};
 };
 
 }  // namespace golden::one_to_many

@@ -15,6 +15,7 @@ struct ormc_access_Parent {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
+  static ::ormc::detail::RelationshipState* state_child(::ormc::Object& o) { return &self(o).ormc_rel_child_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Parent>(Parent::ormc_tag{}); }
 };
 
@@ -38,6 +39,7 @@ struct ormc_access_Child {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.parent_id);
   }
+  static ::ormc::detail::RelationshipState* state_parent(::ormc::Object& o) { return &self(o).ormc_rel_parent_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Child>(Child::ormc_tag{}); }
 };
 
@@ -91,6 +93,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Parent[] = {
         .primaryjoin = ormc_rel_Parent_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "parent",
+        .state = &ormc_access_Parent::state_child,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Parent{
@@ -126,6 +129,9 @@ void Parent::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
 
 const ::ormc::EntityInfo& Parent::ormc_entity_info() noexcept { return ormc_entity_Parent; }
 const ::ormc::EntityInfo& Parent::ormc_entity() const noexcept { return ormc_entity_Parent; }
+// Out of line: ::golden::one_to_one::Child may be declared after Parent in the header.
+std::shared_ptr<::golden::one_to_one::Child> Parent::child() const { return ormc_rel_child_.get(); }
+void Parent::set_child(std::shared_ptr<::golden::one_to_one::Child> value) { ormc_rel_child_.set(std::move(value)); }
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Child[] = {
@@ -151,6 +157,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Child[] = {
         .primaryjoin = ormc_rel_Child_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "child",
+        .state = &ormc_access_Child::state_parent,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Child{
@@ -188,6 +195,9 @@ void Child::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
 
 const ::ormc::EntityInfo& Child::ormc_entity_info() noexcept { return ormc_entity_Child; }
 const ::ormc::EntityInfo& Child::ormc_entity() const noexcept { return ormc_entity_Child; }
+// Out of line: ::golden::one_to_one::Parent may be declared after Child in the header.
+std::shared_ptr<::golden::one_to_one::Parent> Child::parent() const { return ormc_rel_parent_.get(); }
+void Child::set_parent(std::shared_ptr<::golden::one_to_one::Parent> value) { ormc_rel_parent_.set(std::move(value)); }
 
 const ::ormc::MetaData& ormc_schema_input::metadata() {
   static const std::array<const ::ormc::TableInfo*, 2> tables{ {

@@ -63,12 +63,18 @@ class Parent final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
+  /// Relationship `child`: one-to-one reference to Child (which holds the foreign key), lazy = "select" (loaded on first access)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::one_to_one::Child> child() const;
+  /// Sets `child` (null clears it); the foreign key follows at the next flush.
+  void set_child(std::shared_ptr<::golden::one_to_one::Child> value);
  private:
   friend struct ormc_access_Parent;
   struct Row {
     std::int32_t id{};
   };
   Row ormc_row_;
+  mutable ::ormc::InverseReference<::golden::one_to_one::Child> ormc_rel_child_{*this, 0};
 };
 
 /// Entity `Child`, mapped to table `child`. Always held by std::shared_ptr.
@@ -117,6 +123,11 @@ class Child final : public ::ormc::Object {
     ormc_row_.parent_id = std::move(value);
     ormc_modified(1);
   }
+  /// Relationship `parent`: many-to-one reference to Parent, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::one_to_one::Parent> parent() const;
+  /// Sets `parent` (null clears it); the foreign key follows at the next flush.
+  void set_parent(std::shared_ptr<::golden::one_to_one::Parent> value);
  private:
   friend struct ormc_access_Child;
   struct Row {
@@ -124,6 +135,7 @@ class Child final : public ::ormc::Object {
     std::int32_t parent_id{};
   };
   Row ormc_row_;
+  mutable ::ormc::Reference<::golden::one_to_one::Parent> ormc_rel_parent_{*this, 0};
 };
 
 }  // namespace golden::one_to_one

@@ -31,6 +31,8 @@ struct ormc_access_Widget {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
   }
+  static ::ormc::detail::RelationshipState* state_entries(::ormc::Object& o) { return &self(o).ormc_rel_entries_; }
+  static ::ormc::detail::RelationshipState* state_favorite_entry(::ormc::Object& o) { return &self(o).ormc_rel_favorite_entry_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Widget>(Widget::ormc_tag{}); }
 };
 
@@ -62,6 +64,7 @@ struct ormc_access_Entry {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
   }
+  static ::ormc::detail::RelationshipState* state_widget(::ormc::Object& o) { return &self(o).ormc_rel_widget_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Entry>(Entry::ormc_tag{}); }
 };
 
@@ -123,6 +126,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Widget[] = {
         .primaryjoin = ormc_rel_Widget_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "widget",
+        .state = &ormc_access_Widget::state_entries,
     },
     {
         .name = "favorite_entry",
@@ -137,6 +141,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Widget[] = {
         .collection = ::ormc::CollectionClass::None,
         .primaryjoin = ormc_rel_Widget_1_primaryjoin,
         .secondaryjoin = {},
+        .state = &ormc_access_Widget::state_favorite_entry,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Widget{
@@ -176,6 +181,9 @@ void Widget::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
 
 const ::ormc::EntityInfo& Widget::ormc_entity_info() noexcept { return ormc_entity_Widget; }
 const ::ormc::EntityInfo& Widget::ormc_entity() const noexcept { return ormc_entity_Widget; }
+// Out of line: ::golden::post_update_cycle::Entry may be declared after Widget in the header.
+std::shared_ptr<::golden::post_update_cycle::Entry> Widget::favorite_entry() const { return ormc_rel_favorite_entry_.get(); }
+void Widget::set_favorite_entry(std::shared_ptr<::golden::post_update_cycle::Entry> value) { ormc_rel_favorite_entry_.set(std::move(value)); }
 
 namespace {
 constexpr ::ormc::FieldAccessor ormc_fields_Entry[] = {
@@ -201,6 +209,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Entry[] = {
         .primaryjoin = ormc_rel_Entry_0_primaryjoin,
         .secondaryjoin = {},
         .back_populates = "entries",
+        .state = &ormc_access_Entry::state_widget,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Entry{
@@ -240,6 +249,9 @@ void Entry::ormc_insert_row(Fields fields, ::ormc::detail::InsertRows& out) {
 
 const ::ormc::EntityInfo& Entry::ormc_entity_info() noexcept { return ormc_entity_Entry; }
 const ::ormc::EntityInfo& Entry::ormc_entity() const noexcept { return ormc_entity_Entry; }
+// Out of line: ::golden::post_update_cycle::Widget may be declared after Entry in the header.
+std::shared_ptr<::golden::post_update_cycle::Widget> Entry::widget() const { return ormc_rel_widget_.get(); }
+void Entry::set_widget(std::shared_ptr<::golden::post_update_cycle::Widget> value) { ormc_rel_widget_.set(std::move(value)); }
 
 const ::ormc::MetaData& ormc_schema_input::metadata() {
   static const std::array<const ::ormc::TableInfo*, 2> tables{ {

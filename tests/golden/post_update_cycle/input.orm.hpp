@@ -83,6 +83,13 @@ class Widget final : public ::ormc::Object {
     ormc_row_.name = std::move(value);
     ormc_modified(2);
   }
+  /// Relationship `entries`: one-to-many collection of Entry, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  [[nodiscard]] ::ormc::Collection<::golden::post_update_cycle::Entry>& entries() noexcept { return ormc_rel_entries_; }
+  /// Relationship `favorite_entry`: many-to-one reference to Entry, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::post_update_cycle::Entry> favorite_entry() const;
+  /// Sets `favorite_entry` (null clears it); the foreign key follows at the next flush.
+  void set_favorite_entry(std::shared_ptr<::golden::post_update_cycle::Entry> value);
  private:
   friend struct ormc_access_Widget;
   struct Row {
@@ -91,6 +98,8 @@ class Widget final : public ::ormc::Object {
     std::string name{};
   };
   Row ormc_row_;
+  ::ormc::Collection<::golden::post_update_cycle::Entry> ormc_rel_entries_{*this, 0};
+  mutable ::ormc::Reference<::golden::post_update_cycle::Entry> ormc_rel_favorite_entry_{*this, 1};
 };
 
 /// Entity `Entry`, mapped to table `entry`. Always held by std::shared_ptr.
@@ -149,6 +158,11 @@ class Entry final : public ::ormc::Object {
     ormc_row_.name = std::move(value);
     ormc_modified(2);
   }
+  /// Relationship `widget`: many-to-one reference to Widget, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
+  /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
+  [[nodiscard]] std::shared_ptr<::golden::post_update_cycle::Widget> widget() const;
+  /// Sets `widget` (null clears it); the foreign key follows at the next flush.
+  void set_widget(std::shared_ptr<::golden::post_update_cycle::Widget> value);
  private:
   friend struct ormc_access_Entry;
   struct Row {
@@ -157,6 +171,7 @@ class Entry final : public ::ormc::Object {
     std::string name{};
   };
   Row ormc_row_;
+  mutable ::ormc::Reference<::golden::post_update_cycle::Widget> ormc_rel_widget_{*this, 0};
 };
 
 }  // namespace golden::post_update_cycle

@@ -47,9 +47,13 @@ class RelationshipState {
   /// or pending), since replacing a persistent collection would need the old contents loaded.
   /// @throw ormc::InvalidRequestError naming the collection otherwise.
   void record_assign(std::vector<std::shared_ptr<Object>> children);
+  /// back_populates moved `child` elsewhere: forgets its pending add / remove without SQL or
+  /// cascades. Returns whether there was one.
+  bool drop_pending_add(const Object* child) noexcept;
+  bool drop_pending_remove(const Object* child) noexcept;
+  void check_child(const std::shared_ptr<Object>& child, const char* operation) const;
 
  private:
-  void check_child(const std::shared_ptr<Object>& child, const char* operation) const;
   void notify_session();
 
   Object* owner_;
