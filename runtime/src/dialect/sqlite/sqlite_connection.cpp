@@ -78,6 +78,21 @@ std::string constraint_name(std::string_view message) {
                               type_names[static_cast<int>(type)]));
 }
 
+// NUMERIC affinity stores a decimal as INTEGER when it is a whole number that fits 64 bits, else as
+// REAL, which keeps 15 significant digits (DBL_DIG): true when `text` (Decimal's canonical text)
+// comes back exactly. A value that wouldn't is refused at bind time rather than rounded silently.
+bool numeric_affinity_keeps(std::string_view text) {
+  if (!text.empty() && text.front() == '-') text.remove_prefix(1);
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos && parse_int64(text)) return true;
+  std::string digits(text.substr(0, dot));
+  if (dot != std::string_view::npos) digits += text.substr(dot + 1);
+  const auto first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return true;
+  const auto last = digits.find_last_not_of('0');
+  return last - first + 1 <= 15;
+}
+
 // SQLite renders REAL with 15 significant digits and may use an exponent ("1.0e-06"); Decimal only
 // reads plain digits, so the exponent is applied by moving the point in the text.
 std::optional<std::string> plain_decimal_text(std::string_view s) {
@@ -645,8 +660,15 @@ class SqliteConnection final : public Connection {
         rc = sqlite3_bind_int(stmt, index, v.as<bool>() ? 1 : 0);
       else if (v.holds<std::string>())
         rc = bind_text(v.as<std::string>());
-      else if (v.holds<Decimal>())
+      else if (v.holds<Decimal>()) {
+        if (!numeric_affinity_keeps(v.as<Decimal>().str())) {
+          throw DataError(fmt::format("parameter {} ({}) has more than the 15 significant digits SQLite's NUMERIC "
+                                      "keeps exactly; storing it would round it",
+                                      i + 1, v.as<Decimal>().str()),
+                          sql);
+        }
         rc = bind_text(v.as<Decimal>().str());
+      }
       else if (v.holds<Timestamp>()) {
         if (!timestamp_in_range(v.as<Timestamp>())) throw_out_of_range_param(i, v, sql);
         rc = bind_owned_text(format_timestamp(v.as<Timestamp>()));
