@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ormc::driver::InMemoryOptions options;
   options.ddl_postgresql = true;
   options.ddl_sqlite = true;
-  options.imports = {{"common.orm", kCommonSchema}, {"fuzz.orm", text}};
+  options.imports = {{"common.orm", kCommonSchema}};
 
   const ormc::driver::InMemoryResult result = ormc::driver::compile_in_memory("fuzz.orm", text, options);
 

@@ -19,6 +19,8 @@ class MemoryLoader {
 
   /// Parses and analyses `path` (whose text is `text`) and its imports; null on any error.
   std::shared_ptr<const model::Schema> load(const std::string& path, const std::string& text) {
+    root_path_ = &path;
+    root_text_ = &text;
     std::vector<std::string> chain;
     Unit* unit = load_unit(path, text, nullptr, chain);
     return unit->failed ? nullptr : unit->schema;
@@ -56,13 +58,13 @@ class MemoryLoader {
     if (!failed) {
       chain.push_back(path);
       for (const ast::Import& imp : unit->ast.imports) {
-        const auto found = files_.find(imp.path);
-        if (found == files_.end()) {
+        const std::string* imported_text = text_of(imp.path);
+        if (!imported_text) {
           sink_.error(imp.where, "cannot find import '" + imp.path + "'");
           failed = true;
           continue;
         }
-        Unit* imported = load_unit(found->first, found->second, &imp, chain);
+        Unit* imported = load_unit(imp.path, *imported_text, &imp, chain);
         if (imported->visiting || imported->failed || !imported->schema) {
           failed = true;
           continue;
@@ -80,7 +82,16 @@ class MemoryLoader {
     return unit;
   }
 
+  /// The compiled file itself is importable by its own path, as a file on disk would be.
+  const std::string* text_of(const std::string& path) const {
+    if (path == *root_path_) return root_text_;
+    const auto found = files_.find(path);
+    return found == files_.end() ? nullptr : &found->second;
+  }
+
   const std::map<std::string, std::string>& files_;
+  const std::string* root_path_ = nullptr;
+  const std::string* root_text_ = nullptr;
   diag::Sink& sink_;
   std::map<std::string, std::unique_ptr<Unit>> units_;
 };

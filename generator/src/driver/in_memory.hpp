@@ -10,8 +10,8 @@ namespace ormc::driver {
 struct InMemoryOptions {
   bool ddl_postgresql = false;
   bool ddl_sqlite = false;
-  /// Imported schemas by the path written in `import "..."`; an import not found here is
-  /// reported as `cannot find import`, just as a missing file is.
+  /// Imported schemas by the path written in `import "..."` (the compiled text itself is
+  /// importable by its own path); an import not found is reported as a missing file is.
   std::map<std::string, std::string> imports;
 };
 
