@@ -7,7 +7,9 @@
 #            --fresh) and artifacts/ (crash-*, leak-*, timeout-*, slow-unit-* inputs)
 # Seeds are every .orm of the repository that is an input (goldens, golden diagnostics, samples,
 # runtime test schemas): libFuzzer reads folders recursively, so they are copied flat into
-# seeds/ rather than pointing it at folders that also hold generated golden outputs.
+# seeds/ rather than pointing it at folders that also hold generated golden outputs. Hostile
+# shapes mutation rarely builds (nesting past the limit, integer extremes, bad bytes, imports)
+# are in tests/fuzz/seeds/, read in place.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/../.." && pwd)"
 fresh=0
@@ -32,4 +34,5 @@ fi
 
 cd "$work"  # libFuzzer may write fuzz-*.log files into the current directory
 exec "$fuzzer" -dict="$src/tests/fuzz/ormc.dict" -timeout=10 -report_slow_units=2 \
-  -artifact_prefix="$work/artifacts/" "$@" "$work/corpus" "$work/seeds" "$src/tests/fuzz/regressions"
+  -artifact_prefix="$work/artifacts/" "$@" "$work/corpus" "$work/seeds" "$src/tests/fuzz/seeds" \
+  "$src/tests/fuzz/regressions"
