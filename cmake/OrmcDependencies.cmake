@@ -28,6 +28,9 @@ if(NOT TARGET ormc_antlr4_runtime)
   # SYSTEM: ANTLR's own headers are not held to our warning flags.
   target_include_directories(ormc_antlr4_runtime SYSTEM INTERFACE ${ORMC_ANTLR4_INCLUDE_DIR})
   target_link_libraries(ormc_antlr4_runtime INTERFACE ${ORMC_ANTLR4_LIBRARY})
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    include(AntlrClangCompat)
+  endif()
 endif()
 
 # Mustache (header-only) renders the code templates.

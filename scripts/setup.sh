@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ clang pkg-config
+  clang-14 libclang-rt-14-dev  # tests/fuzz: clang++-14 and its libFuzzer runtime
   antlr4 libantlr4-runtime-dev default-jre-headless
   libpqxx-dev libpq-dev libsqlite3-dev libfmt-dev libkainjow-mustache-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev

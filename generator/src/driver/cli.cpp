@@ -44,7 +44,6 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, std
     // Options taking a value accept `--opt VALUE`, `--opt=VALUE` and, for short ones, `-oVALUE`.
     auto value_of = [&](std::string_view long_name, std::string_view short_name,
                         std::optional<std::string>& out) -> bool {
-      std::string_view rest;
       if (arg == long_name || (!short_name.empty() && arg == short_name)) {
         if (i + 1 >= argc) {
           out = std::nullopt;
