@@ -98,21 +98,34 @@ const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object, Ke
   state.identity = nullptr;
   state.identity_key.entity = &object->ormc_entity();
   state.identity_key.key = std::move(key_values);
+  return enter(*object, IdentityKeyHash{}(IdentityKeyView{state.identity_key.entity, state.identity_key.key}));
+}
+
+const IdentityKey* IdentityMap::insert_integer(const std::shared_ptr<Object>& object, std::int64_t key) {
+  InstanceState& state = ObjectAccess::state(*object);
+  if (state.identity != nullptr) erase(state.identity);
+  state.identity = nullptr;
+  state.identity_key.entity = &object->ormc_entity();
+  state.identity_key.key.assign_integer(key);
+  return enter(*object, IdentityKeyHash::integer(state.identity_key.entity, key));
+}
+
+const IdentityKey* IdentityMap::enter(Object& object, std::size_t hash) {
+  InstanceState& state = ObjectAccess::state(object);
   const IdentityKeyView view{state.identity_key.entity, state.identity_key.key};
-  const std::size_t hash = IdentityKeyHash{}(view);
   if ((size_ + 1) * 4 > slots_.size() * 3) grow(std::max(kMinSlots, slots_.size() * 2));
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = home(hash);; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
     if (slot.object == nullptr) {
-      slot = {hash, object.get()};
+      slot = {hash, &object};
       ++size_;
       return &state.identity_key;
     }
-    if (slot.object != object.get() && slot.hash == hash && same_key(key_of(*slot.object), view)) {
+    if (slot.object != &object && slot.hash == hash && same_key(key_of(*slot.object), view)) {
       // The previous object of this row is dying (checked by the caller): it no longer owns the entry.
       ObjectAccess::state(*slot.object).identity = nullptr;
-      slot.object = object.get();
+      slot.object = &object;
       return &state.identity_key;
     }
   }

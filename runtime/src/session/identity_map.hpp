@@ -57,6 +57,8 @@ class IdentityMap {
   const IdentityKey* insert(const std::shared_ptr<Object>& object);
   /// The same, with the key already known (a row just decoded): no second read of the key.
   const IdentityKey* insert(const std::shared_ptr<Object>& object, KeyValues&& key);
+  /// insert() for a one-integer key.
+  const IdentityKey* insert_integer(const std::shared_ptr<Object>& object, std::int64_t key);
   /// Removes the entry whose key is `key` (a pointer previously returned by insert()).
   void erase(const IdentityKey* key);
   /// Calls f(shared_ptr<Object>) for every live object. The objects are collected first, so f may
@@ -82,6 +84,8 @@ class IdentityMap {
   [[nodiscard]] std::size_t home(std::size_t hash) const noexcept;
   void grow(std::size_t min_slots);
   void place(Slot slot) noexcept;
+  /// Enters `object`, whose InstanceState already holds its key, hashed as `hash`.
+  const IdentityKey* enter(Object& object, std::size_t hash);
 
   std::vector<Slot> slots_;  ///< a power of two in size, or empty
   std::size_t size_ = 0;

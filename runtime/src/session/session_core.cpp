@@ -499,10 +499,13 @@ std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, c
     if (ObjectAccess::state(*existing).expired) populate(*existing, rows, first, true);
     return existing;
   }
-  if (integer_key) key = KeyValues(Value(integer));
   std::shared_ptr<Object> object = entity.instantiate();
   // The key was decoded for the lookup: set it from there rather than decode it again.
-  for (std::size_t k = 0; k < key_columns.size(); ++k) ObjectAccess::set(*object, key_columns[k], Value(key[k]));
+  if (integer_key) {
+    ObjectAccess::set(*object, key_columns[0], Value(integer));
+  } else {
+    for (std::size_t k = 0; k < key_columns.size(); ++k) ObjectAccess::set(*object, key_columns[k], Value(key[k]));
+  }
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (key_columns.size() == 1 ? i == key_columns[0]
                                 : std::find(key_columns.begin(), key_columns.end(), i) != key_columns.end())
@@ -512,7 +515,7 @@ std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, c
   InstanceState& s = ObjectAccess::state(*object);
   s.session = this;
   s.status = Status::Persistent;
-  s.identity = identity_.insert(object, std::move(key));
+  s.identity = integer_key ? identity_.insert_integer(object, integer) : identity_.insert(object, std::move(key));
   return object;
 }
 

@@ -28,6 +28,12 @@ class KeyValues {
       size_ = more_.size();
     }
   }
+  /// Makes this the one-integer key `value` (in place: no Value is moved).
+  void assign_integer(std::int64_t value) {
+    first_ = value;
+    more_.clear();
+    size_ = 1;
+  }
   void push_back(Value v) {
     if (size_ == 0) {
       first_ = std::move(v);
