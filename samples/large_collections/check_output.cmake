@@ -25,7 +25,10 @@ expect(5 "removed 'withdrawal'")
 # 6. bulk insert(): one multi-row INSERT.
 expect(6 "-- 1 statement: 1 INSERT INTO account_transaction\n")
 expect(6 "inserted 4 rows")
-# 7. many-to-many add_all: the audit row, then the association rows in one INSERT.
+# 7. INSERT ... RETURNING gives the new objects (no SELECT); then the audit row, then the association
+# rows in one INSERT.
+expect(7 "SQL: INSERT INTO account_transaction \\(account_id, description, amount\\) VALUES [^\n]* RETURNING account_transaction.id")
+expect(7 "-- 3 statements: 1 INSERT INTO account_transaction, 1 INSERT INTO audit, 1 INSERT INTO audit_transaction\n")
 expect(7 "SQL: INSERT INTO audit ")
 expect(7 "SQL: INSERT INTO audit_transaction \\(audit_id, transaction_id\\) VALUES")
 expect(7 "refers to 3 transactions")

@@ -138,30 +138,23 @@ int main(int argc, char** argv) {
 
     // --- Bulk INSERT of new items (one-to-many)
     step(6, "bulk insert() of four new rows into the collection");
-    const auto inserted = session.execute(existing_account->account_transactions()
-                                              .insert()
-                                              .values(AT::c.description = "transaction 1", AT::c.amount = Decimal("47.50"))
-                                              .values(AT::c.description = "transaction 2", AT::c.amount = Decimal("-501.25"))
-                                              .values(AT::c.description = "transaction 3", AT::c.amount = Decimal("1800.00"))
-                                              .values(AT::c.description = "transaction 4", AT::c.amount = Decimal("-300.00")));
+    const auto inserted = session.execute(existing_account->account_transactions().insert(),
+                                          {{.description = "transaction 1", .amount = Decimal("47.50")},
+                                           {.description = "transaction 2", .amount = Decimal("-501.25")},
+                                           {.description = "transaction 3", .amount = Decimal("1800.00")},
+                                           {.description = "transaction 4", .amount = Decimal("-300.00")}});
     session.commit();
     end_step();
     std::cout << "   inserted " << inserted << " rows in one statement, no objects created\n";
 
     // --- Many-to-many: bulk insert separately, then add_all to the audit's collection
     step(7, "bulk insert three more transactions, then add_all them to a new BankAudit (many-to-many)");
-    session.execute(existing_account->account_transactions()
-                        .insert()
-                        .values(AT::c.description = "odd trans 1", AT::c.amount = Decimal("50000.00"))
-                        .values(AT::c.description = "odd trans 2", AT::c.amount = Decimal("25000.00"))
-                        .values(AT::c.description = "odd trans 3", AT::c.amount = Decimal("45.00")));
-    // The chapter takes the new objects from `insert().returning(AccountTransaction)`; ormc's bulk
-    // insert returns a row count, so the three rows are read back through the collection's select().
-    auto new_transactions = session.scalars(existing_account->account_transactions()
-                                                .select()
-                                                .where(AT::c.description.like("odd trans %"))
-                                                .order_by(AT::c.id))
-                                .all();
+    // As the chapter: the new objects come back from INSERT ... RETURNING, already in the Session.
+    const std::vector<std::shared_ptr<AT>> new_transactions =
+        session.execute(existing_account->account_transactions().insert().returning(),
+                        {{.description = "odd trans 1", .amount = Decimal("50000.00")},
+                         {.description = "odd trans 2", .amount = Decimal("25000.00")},
+                         {.description = "odd trans 3", .amount = Decimal("45.00")}});
     auto bank_audit = BankAudit::create();
     session.add(bank_audit);
     bank_audit->account_transactions().add_all(new_transactions);
