@@ -41,6 +41,9 @@ struct SelectData {
   std::optional<std::int64_t> offset;
   /// Further FROM tables without a class that the criteria use (a collection's association table).
   std::vector<const TableInfo*> from_tables;
+  /// Runtime-internal: expressions selected after the entity's columns (a selectin load of a
+  /// many-to-many reads each row's parent key from the association table).
+  std::vector<ExprPtr> extra_columns;
 };
 
 struct AssignmentData {

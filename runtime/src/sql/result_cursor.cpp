@@ -6,12 +6,14 @@
 // objects one by one. Every one of these statements goes through the Engine's statement log.
 // SQLite: the driver already steps a read-only statement lazily, one row per next().
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "connection.hpp"
 #include "ormc/errors.hpp"
 #include "ormc/result.hpp"
+#include "relationship_kinds.hpp"
 #include "session/row_values.hpp"
 #include "session/session_core.hpp"
 #include "sql/compiler.hpp"
@@ -25,6 +27,8 @@ struct ResultCursor::Impl {
   const ColumnInfo* column = nullptr;   // scalar select of a bare column: decoded as that column
   Type value_type = Type::Integer;
   std::size_t yield_per = 0;
+  /// The entity's relationships this select loads with an IN query per batch (selectin).
+  std::vector<const RelationshipInfo*> selectin;
 
   std::unique_ptr<Rows> rows;
   bool started = false;
@@ -95,6 +99,10 @@ ResultCursor::ResultCursor(SessionCore& session, const SelectData& stmt, Type va
     : impl_(std::make_unique<Impl>(session, compile_select(session.engine().dialect(), stmt))) {
   impl_->entity = stmt.entity;
   impl_->value_type = value_type;
+  if (stmt.entity != nullptr) {
+    for (const RelationshipInfo& rel : stmt.entity->relationships)
+      if (rel.lazy == LoaderStrategy::Selectin && is_loaded_collection(rel)) impl_->selectin.push_back(&rel);
+  }
   if (stmt.column && stmt.column->kind == ExprNode::Kind::Column)
     impl_->column = &stmt.column->entity->table->columns[stmt.column->column];
 }
@@ -123,6 +131,12 @@ Value ResultCursor::value() const {
   if (!impl_->rows) throw InvalidRequestError("no current row");
   if (impl_->column != nullptr) return read_column(*impl_->rows, 0, *impl_->column);
   return impl_->rows->get(0, impl_->value_type);
+}
+
+bool ResultCursor::eager() const noexcept { return !impl_->selectin.empty(); }
+
+void ResultCursor::load_eager(std::span<const std::shared_ptr<Object>> objects) {
+  for (const RelationshipInfo* rel : impl_->selectin) impl_->session.selectin_load_query(*rel, objects);
 }
 
 void ResultCursor::close() {
