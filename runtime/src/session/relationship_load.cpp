@@ -176,7 +176,8 @@ bool SessionCore::selectin_load(LoadedCollectionState& state) {
     if (o.get() == &first || &o->ormc_entity() != &owner_entity) return;
     if (ObjectAccess::state(*o).status != Status::Persistent) return;
     auto* coll = loaded_collection_state(*o, rel);
-    if (coll == nullptr || coll->loaded()) return;
+    // A query's lazyload / raiseload option took that parent out of the batch.
+    if (coll == nullptr || coll->loaded() || coll->strategy() != LoaderStrategy::Selectin) return;
     Value key = parent_key(*o, local);
     if (key.is_null()) return;
     keep_alive.push_back(o);
