@@ -197,3 +197,28 @@ TEST_F(LoaderTest, FirstAccessAfterExpireFillsEveryExpiredParentWithOneQuery) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(LoaderTest, GetLoadsSelectinCollectionsWithTheObject) {
+  store_shelves();
+  std::int32_t id = 0;
+  {
+    ormc::Session s(*db_);
+    id = s.scalars(ormc::select<Shelf>().where(Shelf::c.name == "a")).one()->id();
+  }
+  ormc::Session session(*db_);
+  log_->clear();
+  auto a = session.get<Shelf>(id);
+  ASSERT_TRUE(a);
+  const auto volumes = reads_of("rel_volume");
+  ASSERT_EQ(volumes.size(), 1u) << dump();
+  EXPECT_EQ(volumes[0].params.size(), 1u);
+  EXPECT_EQ(reads_of("rel_badge").size(), 1u) << dump();
+  log_->clear();
+  EXPECT_EQ(a->volumes().size(), 2u);
+  EXPECT_EQ(a->badges().size(), 2u);
+  EXPECT_EQ(log_->size(), 0u) << dump();
+}
+
+}  // namespace
