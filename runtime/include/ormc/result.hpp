@@ -195,34 +195,42 @@ class [[nodiscard]] ScalarResult {
   bool advance() {
     current_.reset();  // drop the previous row's object before building the next one
     const bool buffered = yield_per_ == 0 && !direct_;
-    if (!started_) {
-      started_ = true;
-      if constexpr (detail::is_shared_ptr<R>::value) eager_ = cursor_->eager();
-      if (buffered) {
-        fill(static_cast<std::size_t>(-1));
-        cursor_->close();
-      }
-    }
-    // With eager relationships the rows are read a batch at a time, so that one IN query loads
-    // the batch's relationships: n rows for yield_per(n), one for first() / one().
-    if (!buffered && eager_ && position_ >= buffer_.size()) {
-      buffer_.clear();
-      position_ = 0;
-      fill(direct_ ? 1 : yield_per_);
-      if (buffer_.empty()) cursor_->close();
-    }
-    if (buffered || eager_) {
-      if (position_ >= buffer_.size()) return false;
-      current_.emplace(std::move(buffer_[position_]));
-      buffer_[position_++] = R{};
-      return true;
-    }
+    if (!started_) start(buffered);
+    // Kept apart so that a select without eager relationships runs the row loop it always did.
+    if (eager_) [[unlikely]]
+      return advance_eager(buffered);
+    if (buffered) return take_buffered();
     if (!cursor_->next()) {
       cursor_->close();
       return false;
     }
     current_.emplace(read());
     return true;
+  }
+  void start(bool buffered) {
+    started_ = true;
+    if constexpr (detail::is_shared_ptr<R>::value) eager_ = cursor_->eager();
+    if (buffered) {
+      fill(static_cast<std::size_t>(-1));
+      cursor_->close();
+    }
+  }
+  bool take_buffered() {
+    if (position_ >= buffer_.size()) return false;
+    current_.emplace(std::move(buffer_[position_]));
+    buffer_[position_++] = R{};
+    return true;
+  }
+  /// With eager relationships the rows are read a batch at a time, so that one IN query loads the
+  /// batch's relationships: n rows for yield_per(n), one for first() / one().
+  bool advance_eager(bool buffered) {
+    if (!buffered && position_ >= buffer_.size()) {
+      buffer_.clear();
+      position_ = 0;
+      fill(direct_ ? 1 : yield_per_);
+      if (buffer_.empty()) cursor_->close();
+    }
+    return take_buffered();
   }
   /// Reads up to `n` more rows into buffer_, then loads their eager relationships.
   void fill(std::size_t n) {
