@@ -129,22 +129,24 @@ Items LoadedCollectionState::loaded_items() const {
   return out;
 }
 
+LoaderStrategy LoadedCollectionState::strategy() const noexcept { return overridden_ ? strategy_ : info().lazy; }
+
 void LoadedCollectionState::load(bool for_unit_of_work) {
   if (loaded_) return;
-  const RelationshipInfo& rel = info();
-  if (!for_unit_of_work && rel.lazy == LoaderStrategy::Raise)
+  const LoaderStrategy lazy = strategy();
+  if (!for_unit_of_work && lazy == LoaderStrategy::Raise)
     throw InvalidRequestError("'" + describe() + "' is not available due to lazy='raise'");
   Object& owner = this->owner();
   const InstanceState& s = ObjectAccess::state(owner);
   Items rows;
   // A parent without a row has no stored children (no SQL); noload never loads.
-  if (has_row(s.status) && rel.lazy != LoaderStrategy::Noload) {
+  if (has_row(s.status) && lazy != LoaderStrategy::Noload) {
     if (s.session == nullptr)
       throw InvalidRequestError("Parent instance '" + std::string(owner.ormc_entity().name) +
                                 "' is not bound to a Session; lazy load of collection \"" + describe() +
                                 "\" can't proceed");
     // selectin: one IN query fills this collection and those of the other parents in memory.
-    if (rel.lazy == LoaderStrategy::Selectin && s.session->selectin_load(*this) && loaded_) return;
+    if (lazy == LoaderStrategy::Selectin && s.session->selectin_load(*this) && loaded_) return;
     rows = s.session->load_collection(*this);  // may autoflush, which writes (and clears) pending changes
   }
   accept_loaded(std::move(rows));

@@ -41,6 +41,14 @@ class LoadedCollectionState : public RelationshipState {
   [[nodiscard]] bool contains_object(const Object* child);
   /// Whether the items are in memory (no access has to load).
   [[nodiscard]] bool loaded() const noexcept { return loaded_; }
+  /// How an access loads: the relationship's lazy = ..., or what a query's loader option
+  /// (lazyload / raiseload) set for this object.
+  [[nodiscard]] LoaderStrategy strategy() const noexcept;
+  /// A query's loader option for this object's collection (kept until the object is freed).
+  void set_strategy(LoaderStrategy strategy) noexcept {
+    strategy_ = strategy;
+    overridden_ = true;
+  }
 
   // --- runtime-internal
   /// Loads the items when they are not in memory. `for_unit_of_work`: a cascade needs them, which
@@ -93,6 +101,8 @@ class LoadedCollectionState : public RelationshipState {
   std::vector<Entry> entries_;  ///< the weakly holding side's items between accesses
   Items queued_;  ///< back_populates adds while not loaded
   bool loaded_ = false;
+  bool overridden_ = false;  ///< strategy_ replaces the relationship's lazy = ...
+  LoaderStrategy strategy_ = LoaderStrategy::Select;
 };
 
 }  // namespace detail

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -45,6 +46,12 @@ class ResultCursor {
   [[nodiscard]] Value value() const;
   /// Releases the statement (closes a server-side cursor). Idempotent.
   void close();
+  /// Whether objects of this select load relationships once a batch of rows is read (selectin).
+  /// False for every select without eager relationships, which then reads rows as before.
+  [[nodiscard]] bool eager() const noexcept;
+  /// Loads the eager relationships of `objects`, a batch of this cursor's rows (one IN query per
+  /// relationship and chunk of 500). @throw ormc::DatabaseError
+  void load_eager(std::span<const std::shared_ptr<Object>> objects);
 
  private:
   struct Impl;
@@ -65,6 +72,12 @@ struct is_shared_ptr<std::shared_ptr<T>> : std::true_type {};
 /// Without yield_per the whole result is read at once. With yield_per(n) rows are turned into
 /// objects one at a time: objects the loop drops are freed (the identity map holds them weakly),
 /// so memory stays bounded.
+///
+/// Relationships loaded with `lazy = "selectin"` are loaded right after their parents were read,
+/// one `IN (...)` SELECT per relationship (and chunk of 500 parents): for all() and plain
+/// iteration after the whole result; with yield_per(n) after each batch of n rows (the batch's
+/// objects are held until the loop moves past it); for first() / one() / one_or_none() after each
+/// row they read.
 ///
 /// @code
 ///   for (auto& c : session.scalars(ormc::select<Customer>()).yield_per(1000)) process(*c);
@@ -182,25 +195,51 @@ class [[nodiscard]] ScalarResult {
   bool advance() {
     current_.reset();  // drop the previous row's object before building the next one
     const bool buffered = yield_per_ == 0 && !direct_;
-    if (!started_) {
-      started_ = true;
-      if (buffered) {
-        while (cursor_->next()) buffer_.push_back(read());
-        cursor_->close();
-      }
-    }
-    if (buffered) {
-      if (position_ >= buffer_.size()) return false;
-      current_.emplace(std::move(buffer_[position_]));
-      buffer_[position_++] = R{};
-      return true;
-    }
+    if (!started_) start(buffered);
+    // Kept apart so that a select without eager relationships runs the row loop it always did.
+    if (eager_) [[unlikely]]
+      return advance_eager(buffered);
+    if (buffered) return take_buffered();
     if (!cursor_->next()) {
       cursor_->close();
       return false;
     }
     current_.emplace(read());
     return true;
+  }
+  void start(bool buffered) {
+    started_ = true;
+    if constexpr (detail::is_shared_ptr<R>::value) eager_ = cursor_->eager();
+    if (buffered) {
+      fill(static_cast<std::size_t>(-1));
+      cursor_->close();
+    }
+  }
+  bool take_buffered() {
+    if (position_ >= buffer_.size()) return false;
+    current_.emplace(std::move(buffer_[position_]));
+    buffer_[position_++] = R{};
+    return true;
+  }
+  /// With eager relationships the rows are read a batch at a time, so that one IN query loads the
+  /// batch's relationships: n rows for yield_per(n), one for first() / one().
+  bool advance_eager(bool buffered) {
+    if (!buffered && position_ >= buffer_.size()) {
+      buffer_.clear();
+      position_ = 0;
+      fill(direct_ ? 1 : yield_per_);
+      if (buffer_.empty()) cursor_->close();
+    }
+    return take_buffered();
+  }
+  /// Reads up to `n` more rows into buffer_, then loads their eager relationships.
+  void fill(std::size_t n) {
+    const std::size_t first = buffer_.size();
+    while (buffer_.size() - first < n && cursor_->next()) buffer_.push_back(read());
+    if constexpr (detail::is_shared_ptr<R>::value) {
+      if (eager_ && buffer_.size() > first)
+        cursor_->load_eager(std::vector<std::shared_ptr<Object>>(buffer_.begin() + static_cast<std::ptrdiff_t>(first), buffer_.end()));
+    }
   }
   void finish() {
     if (started_ && !buffer_.empty()) {
@@ -215,6 +254,7 @@ class [[nodiscard]] ScalarResult {
   std::size_t yield_per_ = 0;
   bool started_ = false;
   bool direct_ = false;  ///< read rows one at a time without a server-side cursor
+  bool eager_ = false;   ///< the select loads relationships after each batch of rows
   std::vector<R> buffer_;
   std::size_t position_ = 0;
   std::optional<R> current_;

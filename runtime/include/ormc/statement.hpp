@@ -6,14 +6,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "ormc/column.hpp"
 #include "ormc/database.hpp"
+#include "ormc/errors.hpp"
 #include "ormc/detail/insert_rows.hpp"
 #include "ormc/expression.hpp"
 #include "ormc/functions.hpp"
+#include "ormc/loader_options.hpp"
 #include "ormc/metadata.hpp"
 #include "ormc/operators.hpp"
 #include "ormc/value.hpp"
@@ -41,6 +44,12 @@ struct SelectData {
   std::optional<std::int64_t> offset;
   /// Further FROM tables without a class that the criteria use (a collection's association table).
   std::vector<const TableInfo*> from_tables;
+  /// Runtime-internal: expressions selected after the entity's columns (a selectin load of a
+  /// many-to-many reads each row's parent key from the association table).
+  std::vector<ExprPtr> extra_columns;
+  /// Per-query loader options (select<T>().options(...)), in the order given: the last one naming
+  /// a relationship wins.
+  std::vector<LoaderOption> loader_options;
 };
 
 struct AssignmentData {
@@ -197,7 +206,26 @@ class [[nodiscard]] Select : public detail::SelectClauses<Select<T>> {
   /// A statement prepared by the runtime (a collection's select()).
   explicit Select(detail::SelectData data) : data_(std::move(data)) {}
 
+  /// Loader options for this query only: `.options(ormc::selectinload(&User::posts), ormc::raiseload(&User::tags))`
+  /// override the relationships' configured lazy = ... for the objects it loads (collections not
+  /// loaded yet; a loaded collection stays as it is, as in SQLAlchemy).
+  /// @throw ormc::InvalidRequestError when an option names a relationship of another entity.
+  template <class... O>
+    requires(sizeof...(O) > 0 && (std::is_same_v<O, LoaderOption> && ...))
+  [[nodiscard]] Select options(const O&... opts) const {
+    Select copy = *this;
+    (copy.add_option(opts), ...);
+    return copy;
+  }
+
  private:
+  void add_option(const LoaderOption& option) {
+    if (option.entity != data_.entity)
+      throw InvalidRequestError("Loader option for '" + std::string(option.entity->name) + "." +
+                                std::string(option.relationship->name) + "' does not apply to the entity of select<" +
+                                std::string(data_.entity->name) + ">()");
+    data_.loader_options.push_back(option);
+  }
   friend class detail::SelectClauses<Select<T>>;
   detail::SelectData data_;
 };

@@ -131,7 +131,12 @@ std::shared_ptr<Object> SessionCore::get(const EntityInfo& entity, std::span<con
   const std::string sql = select_by_key_sql(engine_.dialect(), table, entity.primary_key);
   auto rows = execute(sql, key);
   if (!rows->next()) return nullptr;
-  return object_from_row(entity, *rows, 0);
+  std::shared_ptr<Object> object = object_from_row(entity, *rows, 0);
+  rows.reset();  // the row's statement is done before relationship queries run
+  // lazy = "selectin" relationships load with the object, as with SQLAlchemy's Session.get().
+  for (const RelationshipInfo& rel : entity.relationships)
+    if (rel.lazy == LoaderStrategy::Selectin) selectin_load_query(rel, std::span(&object, 1));
+  return object;
 }
 
 void SessionCore::remove(const std::shared_ptr<Object>& object) {

@@ -19,6 +19,7 @@
 namespace ormc::detail {
 
 class Rows;
+struct SelectinParent;  // relationship_load.cpp
 
 /// Refuses use of one Session from two threads at once (re-entry from the owning thread is fine).
 class UseGuard {
@@ -118,14 +119,22 @@ class SessionCore {
   std::shared_ptr<Object> peek_reference(const Object& owner, const RelationshipInfo& rel) const;
   /// The rows of a loaded collection: one SELECT with the parent criterion and order_by.
   std::vector<std::shared_ptr<Object>> load_collection(RelationshipState& state);
-  /// lazy = "selectin": loads `state`'s collection and the same, unloaded collection of every other
-  /// persistent parent of its entity in the identity map, with one `IN (...)` SELECT per chunk of
-  /// parents. False when the relationship's shape isn't supported (a composite join or a
-  /// many-to-many): the caller loads the one collection instead.
+  /// lazy = "selectin" on access: loads `state`'s collection and the same, unloaded collection of
+  /// every other persistent parent of its entity in the identity map, with one `IN (...)` SELECT
+  /// per chunk of 500 parents. False when the relationship's shape isn't supported (a composite
+  /// join): the caller loads the one collection instead.
   bool selectin_load(LoadedCollectionState& state);
+  /// selectin at query time: fills `rel`'s unloaded collection of every object in `parents` (the
+  /// rows a query just loaded) with one `IN (...)` SELECT per chunk of 500 — for many-to-many one
+  /// SELECT of the target joined to the association table. Unsupported shapes are left to load
+  /// on access.
+  void selectin_load_query(const RelationshipInfo& rel, std::span<const std::shared_ptr<Object>> parents);
 
  private:
   friend class UseGuard;
+
+  /// The statements of a selectin load: fills each parent's collection with its rows.
+  void selectin_fill(const RelationshipInfo& rel, std::span<SelectinParent> parents);
   friend class UnitOfWork;
 
   void check_usable() const;

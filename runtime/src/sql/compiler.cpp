@@ -315,6 +315,10 @@ CompiledSql compile_select(const Dialect& d, const SelectData& stmt) {
   w.text("SELECT ");
   if (stmt.entity != nullptr) {
     append_column_list(d, *stmt.entity->table, out.sql);
+    for (const auto& c : stmt.extra_columns) {
+      w.text(", ");
+      w.expr(*c);
+    }
     from.push_back(stmt.entity);
   } else {
     w.expr(*stmt.column);

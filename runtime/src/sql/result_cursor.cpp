@@ -6,12 +6,15 @@
 // objects one by one. Every one of these statements goes through the Engine's statement log.
 // SQLite: the driver already steps a read-only statement lazily, one row per next().
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "connection.hpp"
 #include "ormc/errors.hpp"
 #include "ormc/result.hpp"
+#include "relationship_kinds.hpp"
 #include "session/row_values.hpp"
 #include "session/session_core.hpp"
 #include "sql/compiler.hpp"
@@ -25,6 +28,10 @@ struct ResultCursor::Impl {
   const ColumnInfo* column = nullptr;   // scalar select of a bare column: decoded as that column
   Type value_type = Type::Integer;
   std::size_t yield_per = 0;
+  /// The entity's relationships this select loads with an IN query per batch (selectin).
+  std::vector<const RelationshipInfo*> selectin;
+  /// Loader options other than selectinload: set on each loaded object's unloaded collection.
+  std::vector<std::pair<const RelationshipInfo*, LoaderStrategy>> overrides;
 
   std::unique_ptr<Rows> rows;
   bool started = false;
@@ -95,6 +102,21 @@ ResultCursor::ResultCursor(SessionCore& session, const SelectData& stmt, Type va
     : impl_(std::make_unique<Impl>(session, compile_select(session.engine().dialect(), stmt))) {
   impl_->entity = stmt.entity;
   impl_->value_type = value_type;
+  if (stmt.entity != nullptr) {
+    for (const RelationshipInfo& rel : stmt.entity->relationships) {
+      if (!is_loaded_collection(rel)) continue;
+      // The configured strategy, unless a loader option of this query names the relationship.
+      LoaderStrategy strategy = rel.lazy;
+      bool optioned = false;
+      for (const LoaderOption& option : stmt.loader_options) {
+        if (option.relationship != &rel) continue;
+        strategy = option.strategy;
+        optioned = true;
+      }
+      if (strategy == LoaderStrategy::Selectin) impl_->selectin.push_back(&rel);
+      else if (optioned) impl_->overrides.push_back({&rel, strategy});
+    }
+  }
   if (stmt.column && stmt.column->kind == ExprNode::Kind::Column)
     impl_->column = &stmt.column->entity->table->columns[stmt.column->column];
 }
@@ -123,6 +145,22 @@ Value ResultCursor::value() const {
   if (!impl_->rows) throw InvalidRequestError("no current row");
   if (impl_->column != nullptr) return read_column(*impl_->rows, 0, *impl_->column);
   return impl_->rows->get(0, impl_->value_type);
+}
+
+bool ResultCursor::eager() const noexcept { return !impl_->selectin.empty() || !impl_->overrides.empty(); }
+
+void ResultCursor::load_eager(std::span<const std::shared_ptr<Object>> objects) {
+  for (const auto& [rel, strategy] : impl_->overrides) {
+    for (const auto& object : objects) {
+      LoadedCollectionState* coll = object ? loaded_collection_state(*object, *rel) : nullptr;
+      if (coll == nullptr || coll->loaded()) continue;
+      // noload: empty now (SQLAlchemy sets an empty collection at load); lazyload / raiseload:
+      // decided at access.
+      if (strategy == LoaderStrategy::Noload) coll->accept_loaded({});
+      else coll->set_strategy(strategy);
+    }
+  }
+  for (const RelationshipInfo* rel : impl_->selectin) impl_->session.selectin_load_query(*rel, objects);
 }
 
 void ResultCursor::close() {
