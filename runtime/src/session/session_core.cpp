@@ -478,10 +478,8 @@ void SessionCore::populate(Object& object, const Rows& rows, std::size_t first, 
 
 void SessionCore::load_field(Object& object, const EntityInfo& entity, std::size_t column, const Rows& rows,
                              std::size_t first) {
-  const FieldAccessor& field = entity.fields[column];
-  // Code generated before FieldAccessor::load existed has no loader: read through a Value then.
-  if (field.load != nullptr) field.load(object, rows, first + column, entity.table->columns[column]);
-  else field.set(object, read_column(rows, first + column, entity.table->columns[column]));
+  // Every generated accessor has a loader (ABI 2; older generated code fails its static_assert).
+  entity.fields[column].load(object, rows, first + column, entity.table->columns[column]);
 }
 
 std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, const Rows& rows, std::size_t first) {
