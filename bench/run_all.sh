@@ -16,7 +16,8 @@ python=/usr/bin/python3   # Debian's python3-sqlalchemy (1.4) and python3-psycop
 work=$(mktemp -d /tmp/ormc-run-all.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export ORMC_RUN_ALL_WORK=$work ORMC_RUN_ALL_N=$n ORMC_RUN_ALL_REPS=$reps ORMC_RUN_ALL_BENCH=$bench \
-       ORMC_RUN_ALL_PY=$python ORMC_RUN_ALL_SQLA=$root/bench/sqlalchemy/sqla_bench.py
+       ORMC_RUN_ALL_PY=$python ORMC_RUN_ALL_SQLA=$root/bench/sqlalchemy/sqla_bench.py \
+       ORMC_RUN_ALL_FLOOR=$root/bench/server_floor.sh
 
 # One server for both programs; each side prints its lines as it goes (and they are kept for the table).
 "$root/scripts/with-postgres.sh" bash -c '
@@ -26,6 +27,7 @@ export ORMC_RUN_ALL_WORK=$work ORMC_RUN_ALL_N=$n ORMC_RUN_ALL_REPS=$reps ORMC_RU
   "$ORMC_RUN_ALL_PY" "$ORMC_RUN_ALL_SQLA" "sqlite:///$ORMC_RUN_ALL_WORK/sqla.db" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" \
     | tee "$ORMC_RUN_ALL_WORK/sqla.txt"
   "$ORMC_RUN_ALL_PY" "$ORMC_RUN_ALL_SQLA" "$url" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" | tee -a "$ORMC_RUN_ALL_WORK/sqla.txt"
+  "$ORMC_RUN_ALL_FLOOR" "$url" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" | tee "$ORMC_RUN_ALL_WORK/floor.txt"
 '
 
 echo
@@ -58,3 +60,16 @@ awk '
     }
   }
 ' "$work/ormc.txt" "$work/sqla.txt"
+
+# The server floor: how many times faster than SQLAlchemy a client with zero cost of its own could be.
+awk '
+  /^SQLA postgresql / { split($4, kv, "="); sqla[$3] = kv[2] }
+  /^FLOOR / { split($4, kv, "="); floor_s = kv[2] }
+  END {
+    if (floor_s + 0 <= 0) exit
+    printf "\nPostgreSQL server floor (bench/server_floor.sh: one INSERT ... SELECT generate_series, no client): %.4f s\n", floor_s
+    n = split("session_add_n write_only_add_n dynamic_append_n bulk_insert_n", w, " ")
+    for (i = 1; i <= n; ++i)
+      if (w[i] in sqla) printf "  %s: SQLAlchemy / floor = %.1fx (the most any client could reach)\n", w[i], sqla[w[i]] / floor_s
+  }
+' "$work/sqla.txt" "$work/floor.txt"
