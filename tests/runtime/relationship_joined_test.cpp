@@ -389,6 +389,36 @@ TEST_F(JoinedTest, JoinedloadOfAReference) {
   EXPECT_EQ(log_->size(), 0u) << "held by the reference: no SQL even though nothing else holds the parent" << dump();
 }
 
+// The joined reference holds its target strongly; with the target's back_populates collection
+// loaded and holding the child, that would be a cycle: either order of loading must not leak.
+TEST_F(JoinedTest, JoinedReferenceAndLoadedBackPopulatesCollectionAreFreed) {
+  stored_parent({"a"});
+  ormc::Session session(*db_);
+  std::weak_ptr<Parent> parent;
+  std::weak_ptr<Child> child;
+  {
+    auto c = session.scalars(ormc::select<Child>().options(ormc::joinedload(&Child::parent))).one();
+    auto p = c->parent();
+    ASSERT_EQ(p->children().size(), 1u);  // the collection loads after the reference
+    parent = p;
+    child = c;
+  }
+  EXPECT_TRUE(parent.expired()) << "reference filled first, collection loaded after";
+  EXPECT_TRUE(child.expired());
+  {
+    auto p = session.scalars(ormc::select<Parent>()).one();
+    ASSERT_EQ(p->children().size(), 1u);  // the collection first ...
+    log_->clear();
+    auto c = session.scalars(ormc::select<Child>().options(ormc::joinedload(&Child::parent))).one();
+    EXPECT_EQ(c->parent(), p);  // ... then the joined reference
+    EXPECT_EQ(log_->size(), 1u) << dump();
+    parent = p;
+    child = c;
+  }
+  EXPECT_TRUE(parent.expired()) << "collection loaded first, reference filled after";
+  EXPECT_TRUE(child.expired());
+}
+
 TEST_F(JoinedTest, JoinedloadPicksTheNamedReferenceAmongSeveralToOneTarget) {
   {
     ormc::Session s(*db_);

@@ -50,6 +50,11 @@ class ReferenceState : public RelationshipState {
   /// A joined eager load read the target (null: none) with the owner's row. Held strongly, as the
   /// query's result is what loaded it (nothing else may hold it), until set, expired or discarded.
   void joined_loaded(const std::shared_ptr<Object>& target) noexcept;
+  /// `target`'s back_populates collection holds the owner: the strong hold of joined_loaded()
+  /// would be a cycle with it, so the reference holds `target` weakly, as after a lazy load.
+  void release_eager(const Object* target) noexcept {
+    if (eager_.get() == target) eager_.reset();
+  }
   /// After a flush wrote the foreign key: drop the strong hold, keep the weak one.
   void after_flush() noexcept;
   /// expire() / commit / rollback: forget the target unless an unflushed set() must survive.

@@ -19,6 +19,21 @@ bool JoinedLoader::absent(const Rows& rows, const JoinedStep& step) const {
   return false;
 }
 
+namespace {
+
+/// Whether `target`'s back_populates collection of `rel` is loaded and holds `owner` (it keeps
+/// the pair together; a strong reference back would be a cycle).
+bool held_back(const Object& owner, const RelationshipInfo& rel, Object& target) {
+  const RelationshipInfo* pair = paired_relationship(rel);
+  const LoadedCollectionState* coll = pair ? loaded_collection_state(target, *pair) : nullptr;
+  if (coll == nullptr || !coll->loaded()) return false;
+  for (const auto& item : coll->loaded_items())
+    if (item.get() == &owner) return true;
+  return false;
+}
+
+}  // namespace
+
 std::shared_ptr<Object> JoinedLoader::load_row(const Rows& rows) {
   std::shared_ptr<Object> root = session_.object_from_row(entity_, rows, 0);
   for (std::size_t i = 0; i < plan_.steps.size(); ++i) {
@@ -32,7 +47,10 @@ std::shared_ptr<Object> JoinedLoader::load_row(const Rows& rows) {
       gather(i, owner, target);
     } else if (ReferenceState* ref = reference_state(*owner, *step.rel)) {
       // A reference the user set (unflushed) or memory already knows stays as it is.
-      if (!ref->changed() && !ref->known()) ref->joined_loaded(target);
+      if (!ref->changed() && !ref->known()) {
+        ref->joined_loaded(target);
+        if (target && held_back(*owner, *step.rel, *target)) ref->release_eager(target.get());
+      }
     }
     row_objects_[i] = std::move(target);
   }
