@@ -333,6 +333,33 @@ TEST_F(JoinedTest, JoinDepthChainsAliasedJoinsThenLoadsLazily) {
   EXPECT_TRUE(contains(log_->entries()[0].sql, "WHERE rel_category.parent_id = ")) << log_->entries()[0].sql;
 }
 
+TEST_F(JoinedTest, SelectinloadOfAJoinedRelationshipReadsItsTargetsWithoutJoins) {
+  {
+    ormc::Session s(*db_);
+    auto root = Category::create({.name = "root"});
+    auto a = Category::create({.name = "a"});
+    a->children().add(Category::create({.name = "a1"}));
+    root->children().add(a);
+    s.add(root);
+    s.commit();
+    log_->clear();
+  }
+  ormc::Session session(*db_);
+  auto root = session.scalars(ormc::select<Category>()
+                                  .where(Category::c.name == "root")
+                                  .options(ormc::selectinload(&Category::children)))
+                  .one();
+  ASSERT_EQ(log_->size(), 2u) << "the parent, then one IN query" << dump();
+  EXPECT_FALSE(contains(log_->entries()[0].sql, "JOIN")) << log_->entries()[0].sql;
+  EXPECT_TRUE(contains(log_->entries()[1].sql, "WHERE rel_category.parent_id IN (")) << log_->entries()[1].sql;
+  EXPECT_FALSE(contains(log_->entries()[1].sql, "JOIN")) << "the IN query reads one object per row" << dump();
+  log_->clear();
+  ASSERT_EQ(root->children().size(), 1u);
+  EXPECT_EQ(log_->size(), 0u) << dump();
+  EXPECT_EQ(root->children()[0]->children().size(), 1u) << "the next level loads on access";
+  EXPECT_EQ(log_->size(), 1u) << dump();
+}
+
 TEST_F(JoinedTest, SelfReferentialWithoutJoinDepthIsNotJoined) {
   {
     ormc::Session s(*db_);
