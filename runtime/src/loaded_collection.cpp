@@ -171,6 +171,10 @@ void LoadedCollectionState::accept_loaded(Items rows) {
     for (const auto& item : items_)
       if (LoadedCollectionState* other = loaded_collection_state(*item, *pair); other && other->weak_side())
         other->weaken_held();
+  // Likewise an item's reference back to this owner that a joined load holds strongly.
+  if (const RelationshipInfo* pair = paired_relationship(rel); pair && is_reference(*pair))
+    for (const auto& item : items_)
+      if (ReferenceState* ref = reference_state(*item, *pair)) ref->release_eager(&owner());
 }
 
 bool LoadedCollectionState::contains_object(const Object* child) {

@@ -61,6 +61,7 @@ void ReferenceState::set_object(std::shared_ptr<Object> target) {
   target_ = target;
   has_target_ = target != nullptr;
   pin_ = target;  // until the flush has copied its key (it may be reachable through nothing else)
+  eager_.reset();
   loaded_ = true;
   changed_ = true;
   if (SessionCore* session = ObjectAccess::state(owner).session) session->on_reference_changed(*this);
@@ -81,6 +82,14 @@ void ReferenceState::backref_set(const std::shared_ptr<Object>& target) noexcept
   // side is superseded, and syncing it too would write the row twice.
   changed_ = false;
   pin_.reset();
+  eager_.reset();
+}
+
+void ReferenceState::joined_loaded(const std::shared_ptr<Object>& target) noexcept {
+  target_ = target;
+  has_target_ = target != nullptr;
+  loaded_ = true;
+  eager_ = target;
 }
 
 void ReferenceState::after_flush() noexcept {
@@ -90,6 +99,7 @@ void ReferenceState::after_flush() noexcept {
 
 void ReferenceState::expire() noexcept {
   if (changed_) return;  // an unflushed set() is still what the reference is
+  eager_.reset();
   target_.reset();
   has_target_ = false;
   loaded_ = false;
@@ -98,6 +108,7 @@ void ReferenceState::expire() noexcept {
 void ReferenceState::discard() noexcept {
   changed_ = false;
   pin_.reset();
+  eager_.reset();
   target_.reset();
   has_target_ = false;
   loaded_ = false;

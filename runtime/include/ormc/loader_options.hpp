@@ -1,6 +1,7 @@
-// ormc::selectinload / lazyload / raiseload / noload: per-query loader options naming a generated collection accessor.
+// ormc::selectinload / joinedload / lazyload / raiseload / noload: per-query loader options naming a generated relationship accessor.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <type_traits>
 
@@ -25,6 +26,21 @@ const RelationshipInfo& relationship_of(C& (T::*member)() noexcept) {
   const RelationshipState& state = (static_cast<T&>(*blank).*member)();
   return entity.relationships[state.index()];
 }
+
+/// The relationship of `entity` to `target` whose generated getter is `getter` (a many-to-one
+/// reference, or the side of a one-to-one without the foreign key). Where several lead to
+/// `target`, each is given a marker object in memory on a blank instance and the getter says
+/// which it reads (no Session, no SQL).
+/// @throw ormc::InvalidRequestError when no such relationship answers
+const RelationshipInfo& reference_relationship_of(const EntityInfo& entity, const EntityInfo& target,
+                                                  const std::function<std::shared_ptr<Object>(Object&)>& getter);
+
+/// The relationship behind a generated reference getter (`&Child::parent`, `&Account::profile`).
+template <class T, class U>
+const RelationshipInfo& relationship_of(std::shared_ptr<U> (T::*member)() const) {
+  return reference_relationship_of(T::ormc_entity_info(), U::ormc_entity_info(),
+                                   [member](Object& o) -> std::shared_ptr<Object> { return (static_cast<T&>(o).*member)(); });
+}
 }  // namespace detail
 
 /// One per-query loader option: `relationship` of `entity` loads with `strategy` for the objects
@@ -41,9 +57,29 @@ template <class T, class C>
 [[nodiscard]] LoaderOption selectinload(C& (T::*member)() noexcept) {
   return {&T::ormc_entity_info(), &detail::relationship_of(member), LoaderStrategy::Selectin};
 }
-/// lazyload(): the collections of this query's objects load on first access, one SELECT each.
+/// SQLAlchemy's joinedload(): the query's SELECT joins the relationship (LEFT OUTER JOIN, INNER
+/// with innerjoin = true) and fills it from the same rows — collections
+/// (`ormc::joinedload(&User::posts)`) and references (`ormc::joinedload(&Post::author)`). A
+/// collection with limit() / offset() joins to the limited parents in a subquery; yield_per() is
+/// refused for a joined collection.
+template <class T, class C>
+[[nodiscard]] LoaderOption joinedload(C& (T::*member)() noexcept) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(member), LoaderStrategy::Joined};
+}
+template <class T, class U>
+[[nodiscard]] LoaderOption joinedload(std::shared_ptr<U> (T::*member)() const) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(member), LoaderStrategy::Joined};
+}
+/// lazyload(): the collections of this query's objects load on first access, one SELECT each; a
+/// lazy = "joined" relationship is not joined.
 template <class T, class C>
 [[nodiscard]] LoaderOption lazyload(C& (T::*member)() noexcept) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(member), LoaderStrategy::Select};
+}
+/// lazyload() of a reference: a lazy = "joined" reference is not joined by this query; it loads on
+/// first access (no SQL when its target is in the identity map).
+template <class T, class U>
+[[nodiscard]] LoaderOption lazyload(std::shared_ptr<U> (T::*member)() const) {
   return {&T::ormc_entity_info(), &detail::relationship_of(member), LoaderStrategy::Select};
 }
 /// raiseload(): reading the collection of this query's objects throws InvalidRequestError naming

@@ -47,6 +47,14 @@ class ReferenceState : public RelationshipState {
   [[nodiscard]] std::shared_ptr<Object> peek() const;
   /// back_populates: the other side changed; update memory only (the other side's flush writes).
   void backref_set(const std::shared_ptr<Object>& target) noexcept;
+  /// A joined eager load read the target (null: none) with the owner's row. Held strongly, as the
+  /// query's result is what loaded it (nothing else may hold it), until set, expired or discarded.
+  void joined_loaded(const std::shared_ptr<Object>& target) noexcept;
+  /// `target`'s back_populates collection holds the owner: the strong hold of joined_loaded()
+  /// would be a cycle with it, so the reference holds `target` weakly, as after a lazy load.
+  void release_eager(const Object* target) noexcept {
+    if (eager_.get() == target) eager_.reset();
+  }
   /// After a flush wrote the foreign key: drop the strong hold, keep the weak one.
   void after_flush() noexcept;
   /// expire() / commit / rollback: forget the target unless an unflushed set() must survive.
@@ -57,6 +65,7 @@ class ReferenceState : public RelationshipState {
  private:
   std::weak_ptr<Object> target_;
   std::shared_ptr<Object> pin_;
+  std::shared_ptr<Object> eager_;  ///< what joined_loaded() read, kept alive for later access
   bool loaded_ = false;   ///< target_ (or its absence) is what the reference is
   bool has_target_ = false;  ///< loaded_ and not null (target_ may have been freed since)
   bool changed_ = false;  ///< set() since the last flush

@@ -36,7 +36,8 @@ class ResultCursor {
   ResultCursor& operator=(const ResultCursor&) = delete;
 
   /// Stream `rows` rows at a time instead of reading the whole result (0: read it all).
-  void set_yield_per(std::size_t rows) noexcept;
+  /// @throw ormc::InvalidRequestError when the select loads a collection with a join.
+  void set_yield_per(std::size_t rows);
   /// Advances to the next row; the first call autoflushes the Session and runs the statement.
   /// @throw ormc::DatabaseError and the Session's flush errors
   bool next();
@@ -73,6 +74,10 @@ struct is_shared_ptr<std::shared_ptr<T>> : std::true_type {};
 /// objects one at a time: objects the loop drops are freed (the identity map holds them weakly),
 /// so memory stays bounded.
 ///
+/// Relationships loaded with `lazy = "joined"` (or joinedload()) come with the rows themselves: a
+/// joined collection makes the whole result be read at the first access (rows repeat per child;
+/// each parent is returned once, in the order of its first row).
+///
 /// Relationships loaded with `lazy = "selectin"` are loaded right after their parents were read,
 /// one `IN (...)` SELECT per relationship (and chunk of 500 parents): for all() and plain
 /// iteration after the whole result; with yield_per(n) after each batch of n rows (the batch's
@@ -95,12 +100,13 @@ class [[nodiscard]] ScalarResult {
   ScalarResult& operator=(ScalarResult&&) noexcept = default;
 
   /// Streams the rows `n` at a time (n > 0). Must be called before the result is read.
-  /// @throw ormc::InvalidRequestError when n is 0 or rows were already read.
+  /// @throw ormc::InvalidRequestError when n is 0 or rows were already read, or the select loads
+  ///        a collection with lazy = "joined" / joinedload() (a parent's rows could span batches).
   ScalarResult& yield_per(std::size_t n) & {
     if (n == 0) throw InvalidRequestError("yield_per(n) needs n > 0");
     if (started_) throw InvalidRequestError("yield_per() must be called before the result is read");
-    yield_per_ = n;
     cursor_->set_yield_per(n);
+    yield_per_ = n;
     return *this;
   }
   /// yield_per() on a temporary returns it by value, so `for (auto& x : session.scalars(s).yield_per(n))` is safe.

@@ -50,6 +50,12 @@ struct SelectData {
   /// Per-query loader options (select<T>().options(...)), in the order given: the last one naming
   /// a relationship wins.
   std::vector<LoaderOption> loader_options;
+  /// Runtime-internal: no joined eager loading (the limited inner query of a joined collection
+  /// load, which SQLAlchemy wraps in a subquery and joins to).
+  bool no_eager_joins = false;
+  /// Runtime-internal: extra_columns are selected `AS anon_extra_<k>` (k from 1) so that an outer
+  /// query can name them.
+  bool label_extra_columns = false;
 };
 
 struct AssignmentData {

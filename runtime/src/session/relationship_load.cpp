@@ -124,6 +124,9 @@ void SessionCore::selectin_fill(const RelationshipInfo& rel, std::span<SelectinP
     }
     SelectData data;
     data.entity = &target;
+    // Rows are read here one object each: the targets' own lazy = "joined" relationships are not
+    // joined in (they load on access) rather than joined and then ignored.
+    data.no_eager_joins = true;
     if (many_to_many) {
       // target.key = secondary.target_fk, and each row's parent key from the association table
       for (const JoinPair& p : rel.secondaryjoin) {

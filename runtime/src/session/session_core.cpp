@@ -127,12 +127,18 @@ std::shared_ptr<Object> SessionCore::get(const EntityInfo& entity, std::span<con
     return ObjectAccess::state(*found).status == Status::Deleted ? nullptr : found;
   }
   autoflush();
-  const TableInfo& table = *entity.table;
-  const std::string sql = select_by_key_sql(engine_.dialect(), table, entity.primary_key);
-  auto rows = execute(sql, key);
-  if (!rows->next()) return nullptr;
-  std::shared_ptr<Object> object = object_from_row(entity, *rows, 0);
-  rows.reset();  // the row's statement is done before relationship queries run
+  std::shared_ptr<Object> object;
+  if (has_joined_loads(entity)) [[unlikely]] {
+    object = get_joined(entity, key);  // one SELECT with the joins, as SQLAlchemy's get()
+  } else {
+    const TableInfo& table = *entity.table;
+    const std::string sql = select_by_key_sql(engine_.dialect(), table, entity.primary_key);
+    auto rows = execute(sql, key);
+    if (!rows->next()) return nullptr;
+    object = object_from_row(entity, *rows, 0);
+    rows.reset();  // the row's statement is done before relationship queries run
+  }
+  if (!object) return nullptr;
   // lazy = "selectin" relationships load with the object, as with SQLAlchemy's Session.get().
   for (const RelationshipInfo& rel : entity.relationships)
     if (rel.lazy == LoaderStrategy::Selectin) selectin_load_query(rel, std::span(&object, 1));

@@ -129,6 +129,10 @@ class SessionCore {
   /// SELECT of the target joined to the association table. Unsupported shapes are left to load
   /// on access.
   void selectin_load_query(const RelationshipInfo& rel, std::span<const std::shared_ptr<Object>> parents);
+  /// Whether `entity` has lazy = "joined" relationships (get() then loads them with its SELECT).
+  static bool has_joined_loads(const EntityInfo& entity) noexcept;
+  /// get()'s SELECT by primary key with the entity's joined eager loads (joined_load.cpp).
+  std::shared_ptr<Object> get_joined(const EntityInfo& entity, std::span<const Value> key);
 
  private:
   friend class UseGuard;

@@ -10,6 +10,7 @@
 
 #include "ormc/errors.hpp"
 #include "session/crud_sql.hpp"
+#include "sql/joined_plan.hpp"
 
 namespace ormc::detail {
 namespace {
@@ -305,9 +306,164 @@ void append_key_in_subquery(Writer& w, const EntityInfo& entity, const std::vect
   w.text(")");
 }
 
+
+// --- joined eager loading (lazy = "joined", joinedload()): aliased joins, labelled columns, order.
+
+/// `<alias>.<column>`.
+void aliased_column(Writer& w, std::string_view alias, std::string_view column) {
+  w.identifier(alias);
+  w.text(".");
+  w.identifier(column);
+}
+
+/// `, alias.col AS alias_col, ...` for every step's target: each joined column under its own label.
+void append_joined_columns(Writer& w, const JoinedPlan& plan) {
+  for (const JoinedStep& step : plan.steps) {
+    for (const ColumnInfo& c : step.rel->target().table->columns) {
+      w.text(", ");
+      aliased_column(w, step.alias, c.name);
+      w.text(" AS ");
+      w.identifier(step.alias + "_" + std::string(c.name));
+    }
+  }
+}
+
+/// `owner.local = other.remote AND ...` for `pairs`, the owner side under `owner`, the other side
+/// under `other` (table names alone can't tell them apart in a self-referential join).
+void append_aliased_pairs(Writer& w, std::span<const JoinPair> pairs, std::string_view owner, std::string_view other) {
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (i > 0) w.text(" AND ");
+    aliased_column(w, owner, pairs[i].local_column);
+    w.text(" = ");
+    aliased_column(w, other, pairs[i].remote_column);
+  }
+}
+
+/// The eager joins, each from its owner (`root` for the selected entity) to its aliased target.
+/// A many-to-many outer join nests the association table and the target, as SQLAlchemy does:
+/// `LEFT OUTER JOIN (secondary AS s JOIN target AS t ON ...) ON owner... = s...`.
+void append_eager_joins(Writer& w, const JoinedPlan& plan, std::string_view root) {
+  for (const JoinedStep& step : plan.steps) {
+    const RelationshipInfo& rel = *step.rel;
+    const std::string_view owner = step.parent < 0 ? root : std::string_view(plan.steps[static_cast<std::size_t>(step.parent)].alias);
+    const TableInfo& target = *rel.target().table;
+    if (rel.kind == RelationshipKind::ManyToMany) {
+      if (step.inner) {
+        w.text(" JOIN ");
+        w.identifier(rel.secondary->name);
+        w.text(" AS ");
+        w.identifier(step.secondary_alias);
+        w.text(" ON ");
+        append_aliased_pairs(w, rel.primaryjoin, owner, step.secondary_alias);
+        w.text(" JOIN ");
+        w.identifier(target.name);
+        w.text(" AS ");
+        w.identifier(step.alias);
+        w.text(" ON ");
+        append_aliased_pairs(w, rel.secondaryjoin, step.secondary_alias, step.alias);
+      } else {
+        w.text(" LEFT OUTER JOIN (");
+        w.identifier(rel.secondary->name);
+        w.text(" AS ");
+        w.identifier(step.secondary_alias);
+        w.text(" JOIN ");
+        w.identifier(target.name);
+        w.text(" AS ");
+        w.identifier(step.alias);
+        w.text(" ON ");
+        append_aliased_pairs(w, rel.secondaryjoin, step.secondary_alias, step.alias);
+        w.text(") ON ");
+        append_aliased_pairs(w, rel.primaryjoin, owner, step.secondary_alias);
+      }
+      continue;
+    }
+    w.text(step.inner ? " JOIN " : " LEFT OUTER JOIN ");
+    w.identifier(target.name);
+    w.text(" AS ");
+    w.identifier(step.alias);
+    w.text(" ON ");
+    append_aliased_pairs(w, rel.primaryjoin, owner, step.alias);
+  }
+}
+
+/// The joined collections' order_by, after the parent's order (`ordered`: terms came before).
+void append_eager_order(Writer& w, const JoinedPlan& plan, bool ordered) {
+  for (const JoinedStep& step : plan.steps) {
+    if (!step.multi_row()) continue;
+    for (const OrderTerm& t : step.rel->order_by) {
+      w.text(ordered ? ", " : " ORDER BY ");
+      ordered = true;
+      aliased_column(w, step.alias, step.rel->target().table->columns[t.column].name);
+      if (t.descending) w.text(" DESC");
+    }
+  }
+}
+
+/// LIMIT / OFFSET of a joined collection load, as SQLAlchemy: the limited parent query becomes a
+/// subquery `anon_1` and the eager joins attach to it, so the limit counts parents, not rows.
+/// Parent order terms that are not the entity's own columns are carried out of the subquery as
+/// labelled extra columns.
+CompiledSql compile_wrapped_select(const Dialect& d, const SelectData& stmt, const JoinedPlan& plan) {
+  constexpr std::string_view kAnon = "anon_1";
+  const EntityInfo& entity = *stmt.entity;
+  const auto& columns = entity.table->columns;
+  SelectData inner = stmt;
+  inner.no_eager_joins = true;
+  inner.label_extra_columns = true;
+  inner.loader_options.clear();
+  // The outer ORDER BY: the parent's order, named through the subquery.
+  struct OuterTerm {
+    std::string column;  // a column of anon_1
+    bool descending = false;
+  };
+  std::vector<OuterTerm> outer_order;
+  const auto extra_label = [](std::size_t k) { return "anon_extra_" + std::to_string(k); };
+  if (stmt.explicit_order) {
+    for (const OrderBy& term : stmt.order_by) {
+      const bool descending = term.order == SortOrder::Descending;
+      if (term.expr->kind == Kind::Column && term.expr->entity == &entity) {
+        outer_order.push_back({std::string(columns[term.expr->column].name), descending});
+      } else {
+        inner.extra_columns.push_back(term.expr);
+        outer_order.push_back({extra_label(inner.extra_columns.size()), descending});
+      }
+    }
+  } else {
+    for (const OrderTerm& t : entity.order_by) outer_order.push_back({std::string(columns[t.column].name), t.descending});
+  }
+  CompiledSql out = compile_select(d, inner);
+  std::string subquery = std::move(out.sql);
+  out.sql.clear();
+  Writer w(d, out);  // the subquery's parameters stay first and keep their numbers
+  w.text("SELECT ");
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) w.text(", ");
+    aliased_column(w, kAnon, columns[i].name);
+  }
+  for (std::size_t k = 1; k <= stmt.extra_columns.size(); ++k) {
+    w.text(", ");
+    aliased_column(w, kAnon, extra_label(k));
+  }
+  append_joined_columns(w, plan);
+  w.text(" FROM (");
+  w.text(subquery);
+  w.text(") AS ");
+  w.identifier(kAnon);
+  append_eager_joins(w, plan, kAnon);
+  for (std::size_t i = 0; i < outer_order.size(); ++i) {
+    w.text(i == 0 ? " ORDER BY " : ", ");
+    aliased_column(w, kAnon, outer_order[i].column);
+    if (outer_order[i].descending) w.text(" DESC");
+  }
+  append_eager_order(w, plan, !outer_order.empty());
+  return out;
+}
+
 }  // namespace
 
 CompiledSql compile_select(const Dialect& d, const SelectData& stmt) {
+  const JoinedPlan plan = joined_plan(stmt);  // empty for every select without joined eager loads
+  if (plan.has_collection() && (stmt.limit || stmt.offset)) return compile_wrapped_select(d, stmt, plan);
   CompiledSql out;
   Writer w(d, out);
   std::vector<const EntityInfo*> from;  // FROM entities, then joined ones: what the criteria may use
@@ -315,10 +471,15 @@ CompiledSql compile_select(const Dialect& d, const SelectData& stmt) {
   w.text("SELECT ");
   if (stmt.entity != nullptr) {
     append_column_list(d, *stmt.entity->table, out.sql);
-    for (const auto& c : stmt.extra_columns) {
+    for (std::size_t k = 0; k < stmt.extra_columns.size(); ++k) {
       w.text(", ");
-      w.expr(*c);
+      w.expr(*stmt.extra_columns[k]);
+      if (stmt.label_extra_columns) {
+        w.text(" AS ");
+        w.identifier("anon_extra_" + std::to_string(k + 1));
+      }
     }
+    if (!plan.empty()) append_joined_columns(w, plan);
     from.push_back(stmt.entity);
   } else {
     w.expr(*stmt.column);
@@ -347,6 +508,8 @@ CompiledSql compile_select(const Dialect& d, const SelectData& stmt) {
   w.identifier(from.front()->table->name);
   std::vector<const EntityInfo*> present{from.front()};
   for (const auto& join : stmt.joins) append_join(w, present, join);
+  // Eager joins attach to the entity's join chain, before any comma-separated FROM item.
+  if (!plan.empty()) append_eager_joins(w, plan, stmt.entity->table->name);
   for (std::size_t i = 1; i < from.size(); ++i) {
     if (std::find(present.begin(), present.end(), from[i]) != present.end()) continue;
     w.text(", ");
@@ -366,11 +529,13 @@ CompiledSql compile_select(const Dialect& d, const SelectData& stmt) {
 
   append_where(w, stmt.where);
 
+  bool ordered = false;
   if (stmt.explicit_order) {
     for (std::size_t i = 0; i < stmt.order_by.size(); ++i) {
       w.text(i == 0 ? " ORDER BY " : ", ");
       append_order(w, stmt.order_by[i]);
     }
+    ordered = !stmt.order_by.empty();
   } else if (stmt.entity != nullptr && !stmt.entity->order_by.empty()) {
     const auto& terms = stmt.entity->order_by;
     for (std::size_t i = 0; i < terms.size(); ++i) {
@@ -378,7 +543,10 @@ CompiledSql compile_select(const Dialect& d, const SelectData& stmt) {
       w.column(*stmt.entity, terms[i].column);
       if (terms[i].descending) w.text(" DESC");
     }
+    ordered = true;
   }
+  // Joined collections fill in row order: their order_by follows the parent's (SQLAlchemy).
+  if (!plan.empty()) append_eager_order(w, plan, ordered);
 
   if (stmt.limit) {
     w.text(" LIMIT ");

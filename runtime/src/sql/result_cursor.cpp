@@ -6,6 +6,7 @@
 // objects one by one. Every one of these statements goes through the Engine's statement log.
 // SQLite: the driver already steps a read-only statement lazily, one row per next().
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "ormc/errors.hpp"
 #include "ormc/result.hpp"
 #include "relationship_kinds.hpp"
+#include "session/joined_load.hpp"
 #include "session/row_values.hpp"
 #include "session/session_core.hpp"
 #include "sql/compiler.hpp"
@@ -32,6 +34,13 @@ struct ResultCursor::Impl {
   std::vector<const RelationshipInfo*> selectin;
   /// Loader options other than selectinload: set on each loaded object's unloaded collection.
   std::vector<std::pair<const RelationshipInfo*, LoaderStrategy>> overrides;
+
+  /// Joined eager loads (lazy = "joined", joinedload()); null for every other select.
+  std::unique_ptr<JoinedLoader> joined;
+  /// With a joined collection the whole result is read at the first next(): the distinct parents,
+  /// in the order of their first row, then handed out one by one.
+  std::vector<std::shared_ptr<Object>> parents;
+  std::size_t parent_position = 0;
 
   std::unique_ptr<Rows> rows;
   bool started = false;
@@ -67,7 +76,30 @@ struct ResultCursor::Impl {
     batch_rows = 0;
   }
 
+  /// Reads every row of a joined collection load: parents de-duplicated, collections gathered.
+  void read_joined_parents() {
+    std::unordered_set<const Object*> seen;
+    while (rows->next()) {
+      std::shared_ptr<Object> parent = joined->load_row(*rows);
+      if (seen.insert(parent.get()).second) parents.push_back(std::move(parent));
+    }
+    close();
+    joined->finish();
+  }
+
   bool next() {
+    if (joined && joined->plan().has_collection()) [[unlikely]] {
+      if (!started) {
+        start();
+        read_joined_parents();
+      }
+      if (parent_position < parents.size()) {
+        ++parent_position;
+        return true;
+      }
+      parents.clear();
+      return false;
+    }
     if (done) return false;
     if (!started) start();
     if (rows->next()) {
@@ -102,6 +134,8 @@ ResultCursor::ResultCursor(SessionCore& session, const SelectData& stmt, Type va
     : impl_(std::make_unique<Impl>(session, compile_select(session.engine().dialect(), stmt))) {
   impl_->entity = stmt.entity;
   impl_->value_type = value_type;
+  if (JoinedPlan plan = joined_plan(stmt); !plan.empty()) [[unlikely]]
+    impl_->joined = std::make_unique<JoinedLoader>(session, *stmt.entity, std::move(plan));
   if (stmt.entity != nullptr) {
     for (const RelationshipInfo& rel : stmt.entity->relationships) {
       if (!is_loaded_collection(rel)) continue;
@@ -114,7 +148,8 @@ ResultCursor::ResultCursor(SessionCore& session, const SelectData& stmt, Type va
         optioned = true;
       }
       if (strategy == LoaderStrategy::Selectin) impl_->selectin.push_back(&rel);
-      else if (optioned) impl_->overrides.push_back({&rel, strategy});
+      // joinedload() is the join itself (a collection it couldn't fill loads lazily, as joined does).
+      else if (optioned && strategy != LoaderStrategy::Joined) impl_->overrides.push_back({&rel, strategy});
     }
   }
   if (stmt.column && stmt.column->kind == ExprNode::Kind::Column)
@@ -129,7 +164,15 @@ ResultCursor::~ResultCursor() {
   }
 }
 
-void ResultCursor::set_yield_per(std::size_t rows) noexcept { impl_->yield_per = rows; }
+void ResultCursor::set_yield_per(std::size_t rows) {
+  // A parent's rows could straddle two batches and its collection come out partial: refused, as
+  // SQLAlchemy refuses yield_per with joined collection eager loading.
+  if (const JoinedStep* step = impl_->joined ? impl_->joined->plan().first_collection() : nullptr)
+    throw InvalidRequestError("yield_per() can't be used with joined eager loading of the collection '" +
+                              std::string(step->owner->name) + "." + std::string(step->rel->name) +
+                              "': a parent's rows may span batches; use selectinload() or lazyload() for it");
+  impl_->yield_per = rows;
+}
 
 bool ResultCursor::next() {
   UseGuard guard(impl_->session);
@@ -137,6 +180,18 @@ bool ResultCursor::next() {
 }
 
 std::shared_ptr<Object> ResultCursor::object() const {
+  if (impl_->joined) [[unlikely]] {
+    if (impl_->joined->plan().has_collection()) {
+      if (impl_->parent_position == 0 || impl_->parent_position > impl_->parents.size())
+        throw InvalidRequestError("no current row of an entity select");
+      return impl_->parents[impl_->parent_position - 1];
+    }
+    if (!impl_->rows) throw InvalidRequestError("no current row of an entity select");
+    // References only: each row is whole, so its object is finished at once.
+    std::shared_ptr<Object> object = impl_->joined->load_row(*impl_->rows);
+    impl_->joined->finish();
+    return object;
+  }
   if (!impl_->rows || impl_->entity == nullptr) throw InvalidRequestError("no current row of an entity select");
   return impl_->session.object_from_row(*impl_->entity, *impl_->rows, 0);
 }
@@ -147,7 +202,9 @@ Value ResultCursor::value() const {
   return impl_->rows->get(0, impl_->value_type);
 }
 
-bool ResultCursor::eager() const noexcept { return !impl_->selectin.empty() || !impl_->overrides.empty(); }
+bool ResultCursor::eager() const noexcept {
+  return !impl_->selectin.empty() || !impl_->overrides.empty() || impl_->joined != nullptr;
+}
 
 void ResultCursor::load_eager(std::span<const std::shared_ptr<Object>> objects) {
   for (const auto& [rel, strategy] : impl_->overrides) {
