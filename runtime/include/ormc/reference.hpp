@@ -42,6 +42,8 @@ class ReferenceState : public RelationshipState {
   [[nodiscard]] const std::shared_ptr<Object>& pinned() const noexcept { return pin_; }
   /// The target as memory knows it, without loading (null when unknown or none).
   [[nodiscard]] std::shared_ptr<Object> known() const noexcept { return loaded_ ? target_.lock() : nullptr; }
+  /// Memory knows the reference is empty (loaded as, or set to, none): there is nothing to load.
+  [[nodiscard]] bool known_empty() const noexcept { return loaded_ && !has_target_; }
   /// The target without SQL: memory, else the identity map by the foreign key (null when neither
   /// knows it). back_populates uses it to find the collection an object leaves.
   [[nodiscard]] std::shared_ptr<Object> peek() const;

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "engine.hpp"
@@ -138,12 +139,22 @@ class SessionCore {
   friend class UnitOfWork;
 
   void check_usable() const;
+  /// One merge() call's memory of what it merged (session_merge.cpp).
+  struct MergeMemo;
+  /// merge() of one object: the Session's instance for it, then its merge-cascade relationships.
+  std::shared_ptr<Object> merge_one(const std::shared_ptr<Object>& source, MergeMemo& memo);
+  /// The merge cascade: each relationship of `source` with `merge` whose contents memory holds
+  /// sets `target`'s relationship to the merged related objects.
+  void merge_relationships(Object& source, const std::shared_ptr<Object>& target, MergeMemo& memo);
   /// Cascades after `object` joined this session: its relationships' pending children follow.
   void cascade_add(const std::shared_ptr<Object>& object);
-  /// Applies delete rules of `object`'s relationships at remove() (SQLAlchemy collects the delete
-  /// cascade there): refuses write-only collections without passive_deletes that cascade delete,
-  /// loads and deletes dynamic children without passive_deletes.
-  void cascade_remove(const std::shared_ptr<Object>& object);
+  /// The delete cascade of `object`, collected at remove() before anything is marked (as
+  /// SQLAlchemy's session.delete(), so no autoflush of a load deletes early): the objects reached
+  /// along relationships with `delete` — collections, many-to-one references (loading the target),
+  /// dynamic collections without passive_deletes — appended to `out` in post-order, each once.
+  /// Refuses write-only collections without passive_deletes that cascade delete.
+  void collect_delete_cascade(const std::shared_ptr<Object>& object, std::unordered_set<const Object*>& visited,
+                              std::vector<std::shared_ptr<Object>>& out);
   void register_relationship(RelationshipState& state);
   void discard_relationship_changes() noexcept;
   /// Unloads `object`'s loaded collections and references (they load again on access); unflushed
