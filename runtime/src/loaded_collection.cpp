@@ -165,6 +165,10 @@ void LoadedCollectionState::accept_loaded(Items rows) {
   entries_.clear();
   queued_.clear();
   loaded_ = true;
+  // A many-to-one that a selectin batch loaded holds its target; now that this collection holds the
+  // child, the child's reference lets go (else the two would keep each other alive).
+  if (const RelationshipInfo* pair = paired_relationship(rel); pair && is_reference(*pair))
+    for (const auto& item : items_) reference_state(*item, *pair)->release_hold(&owner());
   // The other side of a many-to-many pair may hold its items strongly only while this side
   // doesn't hold them back: tell the loaded ones.
   if (const RelationshipInfo* pair = paired_relationship(rel); pair && rel.kind == RelationshipKind::ManyToMany)

@@ -1,11 +1,14 @@
-// ormc::selectinload / lazyload / raiseload / noload: per-query loader options naming a generated collection accessor.
+// ormc::selectinload / lazyload / raiseload / noload: per-query loader options naming a generated collection or reference accessor.
 #pragma once
 
 #include <memory>
 #include <type_traits>
 
 #include "ormc/detail/relationship_state.hpp"
+#include "ormc/errors.hpp"
 #include "ormc/metadata.hpp"
+#include "ormc/object.hpp"
+#include "ormc/reference.hpp"
 
 namespace ormc {
 
@@ -24,6 +27,25 @@ const RelationshipInfo& relationship_of(C& (T::*member)() noexcept) {
   const std::shared_ptr<Object> blank = entity.instantiate();
   const RelationshipState& state = (static_cast<T&>(*blank).*member)();
   return entity.relationships[state.index()];
+}
+
+/// The many-to-one behind a generated reference getter (`&Book::author`). The getter returns the
+/// target, not its member, so each many-to-one of T to U is tried on a blank instance whose
+/// reference is made to hold a blank U: the one the getter then returns is its relationship.
+/// No SQL, no Session; works when T has several references to U (foreign_keys).
+template <class T, class U>
+const RelationshipInfo& relationship_of(std::shared_ptr<U> (T::*getter)() const) {
+  const EntityInfo& entity = T::ormc_entity_info();
+  const EntityInfo& target = U::ormc_entity_info();
+  const std::shared_ptr<Object> probe = target.instantiate();
+  for (const RelationshipInfo& rel : entity.relationships) {
+    if (rel.kind != RelationshipKind::ManyToOne || rel.state == nullptr || &rel.target() != &target) continue;
+    const std::shared_ptr<Object> blank = entity.instantiate();
+    static_cast<ReferenceState*>(rel.state(*blank))->accept_loaded(probe, false);
+    if ((static_cast<const T&>(*blank).*getter)() == probe) return rel;
+  }
+  throw InvalidRequestError("Loader options apply to collections and many-to-one references; this accessor of '" +
+                            std::string(entity.name) + "' returning '" + std::string(target.name) + "' is neither");
 }
 }  // namespace detail
 
@@ -56,6 +78,29 @@ template <class T, class C>
 template <class T, class C>
 [[nodiscard]] LoaderOption noload(C& (T::*member)() noexcept) {
   return {&T::ormc_entity_info(), &detail::relationship_of(member), LoaderStrategy::Noload};
+}
+
+/// selectinload() of a many-to-one (`&Book::author`): after the query, one `SELECT ... WHERE
+/// author.id IN (...)` per 500 distinct foreign keys that are neither NULL nor in the identity map.
+template <class T, class U>
+[[nodiscard]] LoaderOption selectinload(std::shared_ptr<U> (T::*getter)() const) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(getter), LoaderStrategy::Selectin};
+}
+/// lazyload() of a many-to-one: loaded on first access (no SQL when the target is in the identity map).
+template <class T, class U>
+[[nodiscard]] LoaderOption lazyload(std::shared_ptr<U> (T::*getter)() const) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(getter), LoaderStrategy::Select};
+}
+/// raiseload() of a many-to-one: reading a reference memory doesn't hold throws InvalidRequestError
+/// naming it, even when the target is in the identity map (SQLAlchemy's default, sql_only=False).
+template <class T, class U>
+[[nodiscard]] LoaderOption raiseload(std::shared_ptr<U> (T::*getter)() const) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(getter), LoaderStrategy::Raise};
+}
+/// noload() of a many-to-one: the reference of this query's objects reads as null, without SQL.
+template <class T, class U>
+[[nodiscard]] LoaderOption noload(std::shared_ptr<U> (T::*getter)() const) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(getter), LoaderStrategy::Noload};
 }
 
 }  // namespace ormc

@@ -47,6 +47,25 @@ class ReferenceState : public RelationshipState {
   /// The target without SQL: memory, else the identity map by the foreign key (null when neither
   /// knows it). back_populates uses it to find the collection an object leaves.
   [[nodiscard]] std::shared_ptr<Object> peek() const;
+  /// How an access loads: the relationship's lazy = ..., or what a query's loader option set for
+  /// this object (lazyload / raiseload / noload / selectinload).
+  [[nodiscard]] LoaderStrategy strategy() const noexcept;
+  /// A query's loader option for this object's reference (kept until the object is freed).
+  void set_strategy(LoaderStrategy strategy) noexcept {
+    strategy_ = strategy;
+    overridden_ = true;
+  }
+  /// Whether memory knows the target (no access has to load).
+  [[nodiscard]] bool loaded() const noexcept { return loaded_; }
+  /// A batch loader (selectin) found the target: taken as loaded unless memory already knows one.
+  /// `hold`: keep it alive from here (reading it later costs no SQL) — false when the target's
+  /// back_populates collection holds this owner, which would make a reference cycle.
+  void accept_loaded(const std::shared_ptr<Object>& target, bool hold) noexcept;
+  /// The target's back_populates collection now holds this owner: a batch-loaded target is held
+  /// weakly from now on (that collection and this reference would otherwise keep each other alive).
+  void release_hold(const Object* target) noexcept {
+    if (hold_.get() == target) hold_.reset();
+  }
   /// back_populates: the other side changed; update memory only (the other side's flush writes).
   void backref_set(const std::shared_ptr<Object>& target) noexcept;
   /// After a flush wrote the foreign key: drop the strong hold, keep the weak one.
@@ -62,6 +81,10 @@ class ReferenceState : public RelationshipState {
   bool loaded_ = false;   ///< target_ (or its absence) is what the reference is
   bool has_target_ = false;  ///< loaded_ and not null (target_ may have been freed since)
   bool changed_ = false;  ///< set() since the last flush
+  /// A target a selectin batch loaded, held so that reading it costs no SQL (see accept_loaded).
+  std::shared_ptr<Object> hold_;
+  bool overridden_ = false;  ///< strategy_ replaces the relationship's lazy = ...
+  LoaderStrategy strategy_ = LoaderStrategy::Select;
 };
 
 }  // namespace detail

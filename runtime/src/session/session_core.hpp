@@ -127,8 +127,8 @@ class SessionCore {
   bool selectin_load(LoadedCollectionState& state);
   /// selectin at query time: fills `rel`'s unloaded collection of every object in `parents` (the
   /// rows a query just loaded) with one `IN (...)` SELECT per chunk of 500 — for many-to-many one
-  /// SELECT of the target joined to the association table. Unsupported shapes are left to load
-  /// on access.
+  /// SELECT of the target joined to the association table; a tuple IN for composite join keys. For
+  /// a many-to-one, its reference (selectin_references). Unsupported shapes load on access.
   void selectin_load_query(const RelationshipInfo& rel, std::span<const std::shared_ptr<Object>> parents);
 
  private:
@@ -136,6 +136,9 @@ class SessionCore {
 
   /// The statements of a selectin load: fills each parent's collection with its rows.
   void selectin_fill(const RelationshipInfo& rel, std::span<SelectinParent> parents);
+  /// selectin of a many-to-one for the objects a query loaded: one `IN (...)` SELECT of the target
+  /// per chunk of 500 distinct foreign key values that are neither NULL nor in the identity map.
+  void selectin_references(const RelationshipInfo& rel, std::span<const std::shared_ptr<Object>> loaded);
   friend class UnitOfWork;
 
   void check_usable() const;
