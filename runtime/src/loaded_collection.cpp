@@ -165,16 +165,17 @@ void LoadedCollectionState::accept_loaded(Items rows) {
   entries_.clear();
   queued_.clear();
   loaded_ = true;
+  // A many-to-one that a selectin batch or a joined load read holds its target; now that this
+  // collection holds the child, the child's reference lets go (else the two would keep each other alive).
+  if (const RelationshipInfo* pair = paired_relationship(rel); pair && is_reference(*pair))
+    for (const auto& item : items_)
+      if (ReferenceState* ref = reference_state(*item, *pair)) ref->release_hold(&owner());
   // The other side of a many-to-many pair may hold its items strongly only while this side
   // doesn't hold them back: tell the loaded ones.
   if (const RelationshipInfo* pair = paired_relationship(rel); pair && rel.kind == RelationshipKind::ManyToMany)
     for (const auto& item : items_)
       if (LoadedCollectionState* other = loaded_collection_state(*item, *pair); other && other->weak_side())
         other->weaken_held();
-  // Likewise an item's reference back to this owner that a joined load holds strongly.
-  if (const RelationshipInfo* pair = paired_relationship(rel); pair && is_reference(*pair))
-    for (const auto& item : items_)
-      if (ReferenceState* ref = reference_state(*item, *pair)) ref->release_eager(&owner());
 }
 
 bool LoadedCollectionState::contains_object(const Object* child) {

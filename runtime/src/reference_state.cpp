@@ -20,13 +20,14 @@ std::shared_ptr<Object> ReferenceState::get_object() {
     // The target was freed since (nothing held it): find it again through the foreign key.
   }
   const RelationshipInfo& rel = info();
-  if (rel.lazy == LoaderStrategy::Raise)
+  const LoaderStrategy lazy = strategy();
+  if (lazy == LoaderStrategy::Raise)
     throw InvalidRequestError("'" + describe() + "' is not available due to lazy='raise'");
   Object& owner = this->owner();
   const InstanceState& s = ObjectAccess::state(owner);
   // An object without a row has nothing to load (SQLAlchemy's load_on_pending is off); noload
   // never loads.
-  if (!has_row(s.status) || rel.lazy == LoaderStrategy::Noload) return nullptr;
+  if (!has_row(s.status) || lazy == LoaderStrategy::Noload) return nullptr;
   if (s.session == nullptr)
     throw InvalidRequestError("Parent instance '" + std::string(owner.ormc_entity().name) +
                               "' is not bound to a Session; lazy load of \"" + describe() + "\" can't proceed");
@@ -60,8 +61,8 @@ void ReferenceState::set_object(std::shared_ptr<Object> target) {
   }
   target_ = target;
   has_target_ = target != nullptr;
+  hold_.reset();
   pin_ = target;  // until the flush has copied its key (it may be reachable through nothing else)
-  eager_.reset();
   loaded_ = true;
   changed_ = true;
   if (SessionCore* session = ObjectAccess::state(owner).session) session->on_reference_changed(*this);
@@ -76,20 +77,20 @@ void ReferenceState::set_object(std::shared_ptr<Object> target) {
 
 void ReferenceState::backref_set(const std::shared_ptr<Object>& target) noexcept {
   target_ = target;
+  hold_.reset();
   has_target_ = target != nullptr;
   loaded_ = true;
   // The collection side now writes the foreign key (or NULL / DELETE): an unflushed set() of this
   // side is superseded, and syncing it too would write the row twice.
   changed_ = false;
   pin_.reset();
-  eager_.reset();
 }
 
 void ReferenceState::joined_loaded(const std::shared_ptr<Object>& target) noexcept {
   target_ = target;
   has_target_ = target != nullptr;
   loaded_ = true;
-  eager_ = target;
+  hold_ = target;
 }
 
 void ReferenceState::after_flush() noexcept {
@@ -99,8 +100,8 @@ void ReferenceState::after_flush() noexcept {
 
 void ReferenceState::expire() noexcept {
   if (changed_) return;  // an unflushed set() is still what the reference is
-  eager_.reset();
   target_.reset();
+  hold_.reset();
   has_target_ = false;
   loaded_ = false;
 }
@@ -108,10 +109,20 @@ void ReferenceState::expire() noexcept {
 void ReferenceState::discard() noexcept {
   changed_ = false;
   pin_.reset();
-  eager_.reset();
+  hold_.reset();
   target_.reset();
   has_target_ = false;
   loaded_ = false;
+}
+
+LoaderStrategy ReferenceState::strategy() const noexcept { return overridden_ ? strategy_ : info().lazy; }
+
+void ReferenceState::accept_loaded(const std::shared_ptr<Object>& target, bool hold) noexcept {
+  if (loaded_ && (target_.lock() || !has_target_)) return;  // memory already knows (or the user set it)
+  target_ = target;
+  has_target_ = target != nullptr;
+  loaded_ = true;
+  if (hold) hold_ = target;
 }
 
 }  // namespace ormc::detail

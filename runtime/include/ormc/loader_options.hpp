@@ -1,4 +1,4 @@
-// ormc::selectinload / joinedload / lazyload / raiseload / noload: per-query loader options naming a generated relationship accessor.
+// ormc::selectinload / joinedload / lazyload / raiseload / noload: per-query loader options naming a generated collection or reference accessor.
 #pragma once
 
 #include <functional>
@@ -6,7 +6,10 @@
 #include <type_traits>
 
 #include "ormc/detail/relationship_state.hpp"
+#include "ormc/errors.hpp"
 #include "ormc/metadata.hpp"
+#include "ormc/object.hpp"
+#include "ormc/reference.hpp"
 
 namespace ormc {
 
@@ -92,6 +95,24 @@ template <class T, class C>
 template <class T, class C>
 [[nodiscard]] LoaderOption noload(C& (T::*member)() noexcept) {
   return {&T::ormc_entity_info(), &detail::relationship_of(member), LoaderStrategy::Noload};
+}
+
+/// selectinload() of a many-to-one (`&Book::author`): after the query, one `SELECT ... WHERE
+/// author.id IN (...)` per 500 distinct foreign keys that are neither NULL nor in the identity map.
+template <class T, class U>
+[[nodiscard]] LoaderOption selectinload(std::shared_ptr<U> (T::*getter)() const) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(getter), LoaderStrategy::Selectin};
+}
+/// raiseload() of a many-to-one: reading a reference memory doesn't hold throws InvalidRequestError
+/// naming it, even when the target is in the identity map (SQLAlchemy's default, sql_only=False).
+template <class T, class U>
+[[nodiscard]] LoaderOption raiseload(std::shared_ptr<U> (T::*getter)() const) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(getter), LoaderStrategy::Raise};
+}
+/// noload() of a many-to-one: the reference of this query's objects reads as null, without SQL.
+template <class T, class U>
+[[nodiscard]] LoaderOption noload(std::shared_ptr<U> (T::*getter)() const) {
+  return {&T::ormc_entity_info(), &detail::relationship_of(getter), LoaderStrategy::Noload};
 }
 
 }  // namespace ormc

@@ -42,19 +42,37 @@ class ReferenceState : public RelationshipState {
   [[nodiscard]] const std::shared_ptr<Object>& pinned() const noexcept { return pin_; }
   /// The target as memory knows it, without loading (null when unknown or none).
   [[nodiscard]] std::shared_ptr<Object> known() const noexcept { return loaded_ ? target_.lock() : nullptr; }
+  /// Memory knows the reference is empty (loaded as, or set to, none): there is nothing to load.
+  [[nodiscard]] bool known_empty() const noexcept { return loaded_ && !has_target_; }
   /// The target without SQL: memory, else the identity map by the foreign key (null when neither
   /// knows it). back_populates uses it to find the collection an object leaves.
   [[nodiscard]] std::shared_ptr<Object> peek() const;
+  /// How an access loads: the relationship's lazy = ..., or what a query's loader option set for
+  /// this object (lazyload / raiseload / noload / selectinload).
+  [[nodiscard]] LoaderStrategy strategy() const noexcept;
+  /// A query's loader option for this object's reference (kept until the object is freed).
+  void set_strategy(LoaderStrategy strategy) noexcept {
+    strategy_ = strategy;
+    overridden_ = true;
+  }
+  /// Whether memory knows the target (no access has to load).
+  [[nodiscard]] bool loaded() const noexcept { return loaded_; }
+  /// A batch loader (selectin) found the target: taken as loaded unless memory already knows one.
+  /// `hold`: keep it alive from here (reading it later costs no SQL) — false when the target's
+  /// back_populates collection holds this owner, which would make a reference cycle.
+  void accept_loaded(const std::shared_ptr<Object>& target, bool hold) noexcept;
+  /// The target's back_populates collection now holds this owner: a target a batch (selectin) or a
+  /// joined load read is held weakly from now on (that collection and this reference would
+  /// otherwise keep each other alive).
+  void release_hold(const Object* target) noexcept {
+    if (hold_.get() == target) hold_.reset();
+  }
   /// back_populates: the other side changed; update memory only (the other side's flush writes).
   void backref_set(const std::shared_ptr<Object>& target) noexcept;
   /// A joined eager load read the target (null: none) with the owner's row. Held strongly, as the
-  /// query's result is what loaded it (nothing else may hold it), until set, expired or discarded.
+  /// query's result is what loaded it (nothing else may hold it), until set, expired, discarded or
+  /// released by release_hold().
   void joined_loaded(const std::shared_ptr<Object>& target) noexcept;
-  /// `target`'s back_populates collection holds the owner: the strong hold of joined_loaded()
-  /// would be a cycle with it, so the reference holds `target` weakly, as after a lazy load.
-  void release_eager(const Object* target) noexcept {
-    if (eager_.get() == target) eager_.reset();
-  }
   /// After a flush wrote the foreign key: drop the strong hold, keep the weak one.
   void after_flush() noexcept;
   /// expire() / commit / rollback: forget the target unless an unflushed set() must survive.
@@ -65,10 +83,14 @@ class ReferenceState : public RelationshipState {
  private:
   std::weak_ptr<Object> target_;
   std::shared_ptr<Object> pin_;
-  std::shared_ptr<Object> eager_;  ///< what joined_loaded() read, kept alive for later access
   bool loaded_ = false;   ///< target_ (or its absence) is what the reference is
   bool has_target_ = false;  ///< loaded_ and not null (target_ may have been freed since)
   bool changed_ = false;  ///< set() since the last flush
+  /// A target a selectin batch or a joined load read, held so that reading it costs no SQL (see
+  /// accept_loaded, joined_loaded and release_hold).
+  std::shared_ptr<Object> hold_;
+  bool overridden_ = false;  ///< strategy_ replaces the relationship's lazy = ...
+  LoaderStrategy strategy_ = LoaderStrategy::Select;
 };
 
 }  // namespace detail

@@ -125,7 +125,9 @@ class Session {
   [[nodiscard]] Pages<T> pages(const Select<T>& stmt, std::size_t page_size);
 
   /// Marks a persistent object for deletion (DELETE at the next flush); a pending one is just
-  /// expunged. As SQLAlchemy's session.delete(). @throw ormc::InvalidRequestError if not in this Session.
+  /// expunged. As SQLAlchemy's session.delete(), the delete cascade is collected here: objects
+  /// reached along relationships with `delete` (collections, and many-to-one references, whose
+  /// target is loaded when needed) are marked too. @throw ormc::InvalidRequestError if not in this Session.
   void remove(const std::shared_ptr<Object>& object);
 
   /// Sends pending INSERTs, UPDATEs and DELETEs, in dependency order, inside the transaction.
@@ -147,8 +149,11 @@ class Session {
   /// The Session's instance of `object`'s row, with `object`'s loaded column values copied onto it
   /// (changed values mark it dirty), as SQLAlchemy's session.merge(): from the identity map, else
   /// loaded with get(); when `object` has no primary key value or its row does not exist, a new
-  /// pending copy is added and returned. `object` itself is not attached. Relationships are not
-  /// merged. Returns `object` itself when it already belongs to this Session.
+  /// pending copy is added and returned. `object` itself is not attached. Relationships whose
+  /// cascade has `merge` (the default) are merged too: each object of a loaded collection or known
+  /// reference of `object` is merged the same way, once per call, and the returned object's
+  /// collection / reference is set to those (unloaded collections of `object` are left alone).
+  /// Returns `object` itself when it already belongs to this Session.
   /// @throw ormc::InvalidRequestError for a null object or one whose row is marked deleted here
   template <class T>
   [[nodiscard]] std::shared_ptr<T> merge(const std::shared_ptr<T>& object) {

@@ -49,7 +49,7 @@ std::shared_ptr<Object> JoinedLoader::load_row(const Rows& rows) {
       // A reference the user set (unflushed) or memory already knows stays as it is.
       if (!ref->changed() && !ref->known()) {
         ref->joined_loaded(target);
-        if (target && held_back(*owner, *step.rel, *target)) ref->release_eager(target.get());
+        if (target && held_back(*owner, *step.rel, *target)) ref->release_hold(target.get());
       }
     }
     row_objects_[i] = std::move(target);

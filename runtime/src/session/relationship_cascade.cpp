@@ -1,4 +1,5 @@
-// SessionCore's relationship cascades: save-update when children are added, delete rules at remove(),
+// SessionCore's relationship cascades: save-update when children are added, the delete cascade collected at
+// remove() (along collections and many-to-one references),
 // expunge and refresh-expire along what is loaded; unloading relationships on expiry.
 #include <algorithm>
 #include <string>
@@ -65,22 +66,38 @@ void SessionCore::cascade_add(const std::shared_ptr<Object>& object) {
   }
 }
 
-void SessionCore::cascade_remove(const std::shared_ptr<Object>& object) {
+void SessionCore::collect_delete_cascade(const std::shared_ptr<Object>& object,
+                                         std::unordered_set<const Object*>& visited,
+                                         std::vector<std::shared_ptr<Object>>& out) {
   const EntityInfo& entity = object->ormc_entity();
+  // Whether `related` joins the cascade; pending objects join (remove() forgets them) but have no
+  // rows whose relationships could cascade further.
+  auto follow = [&](const std::shared_ptr<Object>& related) {
+    if (!related || !visited.insert(related.get()).second) return;
+    const InstanceState& rs = ObjectAccess::state(*related);
+    if (rs.session != this || (rs.status != Status::Persistent && rs.status != Status::Pending)) return;
+    if (rs.status == Status::Persistent) collect_delete_cascade(related, visited, out);
+    out.push_back(related);  // post-order: what depends on `related` is deleted before it
+  };
   for (const RelationshipInfo& rel : entity.relationships) {
+    if (ReferenceState* ref = reference_state(*object, rel)) {
+      // A many-to-one with a delete cascade: the target is deleted too, loaded through the foreign
+      // key when memory doesn't know it (SQLAlchemy's cascade_iterator loads for "delete", even
+      // lazy = "raise"; passive_deletes keeps it to what is in memory).
+      if (rel.viewonly || !(rel.cascade & CascadeDelete)) continue;
+      std::shared_ptr<Object> target = ref->known();
+      if (!target && !ref->known_empty() && rel.passive_deletes == PassiveDeletes::False)
+        target = load_reference(*object, rel);
+      follow(target);
+      continue;
+    }
     if (LoadedCollectionState* coll = loaded_collection_state(*object, rel)) {
-      // The delete cascade is collected here, as SQLAlchemy's session.delete(): without
-      // passive_deletes the collection is loaded (even lazy = "raise": the unit of work may);
-      // with it, only children already in memory are deleted and the database's ON DELETE does
-      // the rest.
+      // Without passive_deletes the collection is loaded (even lazy = "raise": the unit of work
+      // may); with it, only children already in memory are deleted and the database's ON DELETE
+      // does the rest.
       if (rel.viewonly || !(rel.cascade & CascadeDelete)) continue;
       if (rel.passive_deletes == PassiveDeletes::False) coll->load(true);
-      const auto children = coll->loaded_items();
-      for (const auto& child : children) {
-        const Status cs = ObjectAccess::state(*child).status;
-        if (ObjectAccess::state(*child).session == this && (cs == Status::Persistent || cs == Status::Pending))
-          remove(child);
-      }
+      for (const auto& child : coll->loaded_items()) follow(child);
       continue;
     }
     if (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::ManyToMany) continue;
@@ -97,7 +114,7 @@ void SessionCore::cascade_remove(const std::shared_ptr<Object>& object) {
     // Dynamic collections are loaded and their rows deleted first, as SQLAlchemy does.
     if (rel.lazy == LoaderStrategy::Dynamic && cascades_delete && rel.kind == RelationshipKind::OneToMany) {
       for (auto& child : load_children(*object, rel))
-        if (ObjectAccess::state(*child).status == Status::Persistent) remove(child);
+        if (ObjectAccess::state(*child).status == Status::Persistent) follow(child);
     }
   }
 }

@@ -160,7 +160,23 @@ void SessionCore::remove(const std::shared_ptr<Object>& object) {
     return;
   }
   if (s.status == Status::Deleted) return;
-  cascade_remove(object);
+  // The whole cascade first (it may load, and autoflush), then every object in it is marked:
+  // pending ones are forgotten, persistent ones deleted — what depends on an object before it.
+  std::unordered_set<const Object*> visited{object.get()};
+  std::vector<std::shared_ptr<Object>> cascade;
+  collect_delete_cascade(object, visited, cascade);
+  for (const auto& o : cascade) {
+    InstanceState& os = ObjectAccess::state(*o);
+    if (os.session != this) continue;
+    if (os.status == Status::Pending) {
+      erase_object(new_, o.get());
+      os.session = nullptr;
+      os.status = Status::Transient;
+    } else if (os.status == Status::Persistent) {
+      os.status = Status::Deleted;
+      deleted_.push_back(o);
+    }
+  }
   s.status = Status::Deleted;
   deleted_.push_back(object);
 }
@@ -376,67 +392,6 @@ void SessionCore::expunge(const std::shared_ptr<Object>& object) {
   s.status = s.status == Status::Pending ? Status::Transient : Status::Detached;
   for (const auto& r : related)
     if (ObjectAccess::state(*r).session == this) expunge(r);
-}
-
-std::shared_ptr<Object> SessionCore::merge(const std::shared_ptr<Object>& source) {
-  UseGuard guard(*this);
-  check_usable();
-  if (!source) throw InvalidRequestError("Session::merge() was given a null object");
-  const InstanceState& from = ObjectAccess::state(*source);
-  if (from.session == this) {
-    if (from.status == Status::Deleted)
-      throw InvalidRequestError("merge() of " + describe(*source) + ", which is marked deleted in this Session");
-    return source;
-  }
-  autoflush();
-  const EntityInfo& entity = source->ormc_entity();
-  const auto& columns = entity.table->columns;
-  // The columns `source` carries a value for. A new object (transient or pending elsewhere) has
-  // every column the caller can't leave to the database, plus the generated ones it set; an object
-  // with a row has every column that is not expired.
-  const bool fresh = from.status == Status::Transient || from.status == Status::Pending;
-  const bool all_expired = from.expired && from.expired_columns.empty();
-  ColumnSet loaded;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    const bool has = fresh ? !server_generated(columns[i]) || from.modified.contains(i)
-                           : !all_expired && !(from.expired && from.expired_columns.contains(i));
-    if (has) loaded.insert(i);
-  }
-  const bool has_key = std::all_of(entity.primary_key.begin(), entity.primary_key.end(),
-                                   [&](std::uint16_t c) { return loaded.contains(c); });
-
-  std::shared_ptr<Object> target;
-  if (has_key) {
-    const std::vector<Value> key = IdentityMap::primary_key_of(*source);
-    target = identity_.find({&entity, key});
-    if (target && ObjectAccess::state(*target).status == Status::Deleted)
-      throw InvalidRequestError("merge() of " + describe(*source) + ", whose row is marked deleted in this Session");
-    if (!target) target = get(entity, key);  // SQLAlchemy's load=True
-  }
-  if (!target) {
-    // No row: a pending copy. Its modified set says which generated columns were given, which is
-    // what the INSERT's shape is decided by.
-    target = entity.instantiate();
-    InstanceState& to = ObjectAccess::state(*target);
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (!loaded.contains(i)) continue;
-      ObjectAccess::set(*target, i, ObjectAccess::get(*source, i));
-      to.modified.insert(i);
-    }
-    add(target);
-    return target;
-  }
-  InstanceState& to = ObjectAccess::state(*target);
-  if (to.expired) load_expired(*target);  // compare with current values, not stale ones
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (!loaded.contains(i) || columns[i].primary_key) continue;
-    Value value = ObjectAccess::get(*source, i);
-    if (value == ObjectAccess::get(*target, i)) continue;  // equal values are no change (no UPDATE)
-    ObjectAccess::set(*target, i, std::move(value));
-    to.modified.insert(i);
-    on_modified(*target);
-  }
-  return target;
 }
 
 bool SessionCore::is_modified(const Object& object) const { return !ObjectAccess::state(object).modified.empty(); }

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "engine.hpp"
@@ -126,8 +127,8 @@ class SessionCore {
   bool selectin_load(LoadedCollectionState& state);
   /// selectin at query time: fills `rel`'s unloaded collection of every object in `parents` (the
   /// rows a query just loaded) with one `IN (...)` SELECT per chunk of 500 — for many-to-many one
-  /// SELECT of the target joined to the association table. Unsupported shapes are left to load
-  /// on access.
+  /// SELECT of the target joined to the association table; a tuple IN for composite join keys. For
+  /// a many-to-one, its reference (selectin_references). Unsupported shapes load on access.
   void selectin_load_query(const RelationshipInfo& rel, std::span<const std::shared_ptr<Object>> parents);
   /// Whether `entity` has lazy = "joined" relationships (get() then loads them with its SELECT).
   static bool has_joined_loads(const EntityInfo& entity) noexcept;
@@ -139,15 +140,28 @@ class SessionCore {
 
   /// The statements of a selectin load: fills each parent's collection with its rows.
   void selectin_fill(const RelationshipInfo& rel, std::span<SelectinParent> parents);
+  /// selectin of a many-to-one for the objects a query loaded: one `IN (...)` SELECT of the target
+  /// per chunk of 500 distinct foreign key values that are neither NULL nor in the identity map.
+  void selectin_references(const RelationshipInfo& rel, std::span<const std::shared_ptr<Object>> loaded);
   friend class UnitOfWork;
 
   void check_usable() const;
+  /// One merge() call's memory of what it merged (session_merge.cpp).
+  struct MergeMemo;
+  /// merge() of one object: the Session's instance for it, then its merge-cascade relationships.
+  std::shared_ptr<Object> merge_one(const std::shared_ptr<Object>& source, MergeMemo& memo);
+  /// The merge cascade: each relationship of `source` with `merge` whose contents memory holds
+  /// sets `target`'s relationship to the merged related objects.
+  void merge_relationships(Object& source, const std::shared_ptr<Object>& target, MergeMemo& memo);
   /// Cascades after `object` joined this session: its relationships' pending children follow.
   void cascade_add(const std::shared_ptr<Object>& object);
-  /// Applies delete rules of `object`'s relationships at remove() (SQLAlchemy collects the delete
-  /// cascade there): refuses write-only collections without passive_deletes that cascade delete,
-  /// loads and deletes dynamic children without passive_deletes.
-  void cascade_remove(const std::shared_ptr<Object>& object);
+  /// The delete cascade of `object`, collected at remove() before anything is marked (as
+  /// SQLAlchemy's session.delete(), so no autoflush of a load deletes early): the objects reached
+  /// along relationships with `delete` — collections, many-to-one references (loading the target),
+  /// dynamic collections without passive_deletes — appended to `out` in post-order, each once.
+  /// Refuses write-only collections without passive_deletes that cascade delete.
+  void collect_delete_cascade(const std::shared_ptr<Object>& object, std::unordered_set<const Object*>& visited,
+                              std::vector<std::shared_ptr<Object>>& out);
   void register_relationship(RelationshipState& state);
   void discard_relationship_changes() noexcept;
   /// Unloads `object`'s loaded collections and references (they load again on access); unflushed

@@ -130,6 +130,22 @@ struct ResultCursor::Impl {
   }
 };
 
+namespace {
+
+/// A loader option on a many-to-one for the objects of one batch: noload leaves the reference empty
+/// now (as SQLAlchemy's noload sets None), lazyload / raiseload decide at access.
+void override_references(const RelationshipInfo& rel, LoaderStrategy strategy,
+                         std::span<const std::shared_ptr<Object>> objects) {
+  for (const auto& object : objects) {
+    ReferenceState* ref = object ? reference_state(*object, rel) : nullptr;
+    if (ref == nullptr || ref->loaded()) continue;
+    if (strategy == LoaderStrategy::Noload) ref->accept_loaded(nullptr, false);
+    else ref->set_strategy(strategy);
+  }
+}
+
+}  // namespace
+
 ResultCursor::ResultCursor(SessionCore& session, const SelectData& stmt, Type value_type)
     : impl_(std::make_unique<Impl>(session, compile_select(session.engine().dialect(), stmt))) {
   impl_->entity = stmt.entity;
@@ -138,7 +154,7 @@ ResultCursor::ResultCursor(SessionCore& session, const SelectData& stmt, Type va
     impl_->joined = std::make_unique<JoinedLoader>(session, *stmt.entity, std::move(plan));
   if (stmt.entity != nullptr) {
     for (const RelationshipInfo& rel : stmt.entity->relationships) {
-      if (!is_loaded_collection(rel)) continue;
+      if (!is_loaded_collection(rel) && !is_reference(rel)) continue;
       // The configured strategy, unless a loader option of this query names the relationship.
       LoaderStrategy strategy = rel.lazy;
       bool optioned = false;
@@ -208,6 +224,10 @@ bool ResultCursor::eager() const noexcept {
 
 void ResultCursor::load_eager(std::span<const std::shared_ptr<Object>> objects) {
   for (const auto& [rel, strategy] : impl_->overrides) {
+    if (is_reference(*rel)) {
+      override_references(*rel, strategy, objects);
+      continue;
+    }
     for (const auto& object : objects) {
       LoadedCollectionState* coll = object ? loaded_collection_state(*object, *rel) : nullptr;
       if (coll == nullptr || coll->loaded()) continue;
