@@ -68,6 +68,10 @@ class UnitOfWork {
   void sync_collection_link(TableWork& work, const Link& link);
   void sync_reference_link(TableWork& work, const Link& link);
   void plan_deleted_parent_collections();
+  /// Changed keys (key_change_flush.cpp): map collections re-keyed before planning, and the
+  /// children of parents whose primary key changed (passive_updates).
+  void settle_map_keys();
+  void plan_key_changes();
   /// post_update references: an UPDATE of the referencing row after every INSERT (`clear`: the
   /// UPDATE to NULL that precedes the DELETEs).
   void write_post_updates(const std::vector<Link>& links, bool clear);
@@ -93,6 +97,8 @@ class UnitOfWork {
   std::vector<Object*> orphans_;              ///< deleted by delete-orphan this flush
   std::vector<std::shared_ptr<Object>> deleted_parents_;  ///< for passive-delete bookkeeping
   std::vector<Undo> undo_;
+  /// Children whose foreign key plan_key_changes() rewrote: pinned, as undo_ does not own them.
+  std::vector<std::shared_ptr<Object>> key_cascaded_;
   /// Columns the INSERT left to the server and did not RETURN: expired after the flush.
   std::vector<std::pair<Object*, std::vector<std::uint16_t>>> unfetched_;
 };
