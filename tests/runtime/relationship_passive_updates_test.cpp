@@ -14,7 +14,9 @@ using ormc_test::starts_with;
 using reltest::Artisan;
 using reltest::Citizen;
 using reltest::Guild;
+using reltest::Province;
 using reltest::Realm;
+using reltest::Town;
 
 using PassiveUpdatesTest = ormc_test::RelationshipTest;
 
@@ -130,6 +132,39 @@ TEST_F(PassiveUpdatesTest, FalseWithALoadedCollectionIssuesNoSelect) {
   EXPECT_TRUE(starts_with(sql[0], "UPDATE rel_guild SET code = ")) << sql[0];
   EXPECT_TRUE(starts_with(sql[1], "UPDATE rel_artisan SET guild_code = ")) << sql[1];
   EXPECT_EQ(bea->guild_code(), std::optional<std::string>("forgers"));
+}
+
+// A many-to-one with passive_updates = false and no one-to-many side: only the referencing objects
+// in memory can be found (nothing loads them), and each gets an UPDATE of its foreign key.
+TEST_F(PassiveUpdatesTest, FalseOnAManyToOneUpdatesTheReferencingObjectsInMemory) {
+  {
+    ormc::Session s(*db_);
+    auto province = Province::create({.code = "old", .title = "p"});
+    auto near = Town::create({.name = "near"});
+    auto far = Town::create({.name = "far"});
+    near->set_province(province);
+    far->set_province(province);
+    s.add(near);
+    s.add(far);
+    s.commit();
+  }
+  ormc::Session session(*db_);
+  auto near = session.scalars(ormc::select<Town>().where(Town::c.name == "near")).one();
+  auto province = near->province();
+  ASSERT_NE(province, nullptr);
+  log_->clear();
+  province->set_code("new");
+  session.flush();
+  const auto entries = log_->entries();
+  ASSERT_EQ(entries.size(), 2u) << "the town not in memory is left to ON UPDATE CASCADE" << dump();
+  EXPECT_TRUE(starts_with(entries[0].sql, "UPDATE rel_province SET code = ")) << entries[0].sql;
+  EXPECT_TRUE(starts_with(entries[1].sql, "UPDATE rel_town SET province_code = ")) << entries[1].sql;
+  EXPECT_EQ(entries[1].params.at(0), ormc::Value("new"));
+  EXPECT_EQ(near->province_code(), std::optional<std::string>("new"));
+  EXPECT_EQ(near->province(), province);
+  session.commit();
+  ormc::Session fresh(*db_);
+  EXPECT_EQ(fresh.scalars(ormc::select<Town>().where(Town::c.province_code == "new")).all().size(), 2u);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The unit of work's steps for changed keys: map collections whose members' key attribute changed
 // (re-keyed before anything is planned), and passive_updates — a parent whose primary key changed
-// and the foreign keys of its one-to-many children, left to ON UPDATE CASCADE (true) or UPDATEd (false).
+// and the foreign keys that name it, left to ON UPDATE CASCADE (true) or UPDATEd (false).
 #include <string>
 #include <vector>
 
@@ -14,30 +14,26 @@
 namespace ormc::detail {
 namespace {
 
-/// One joined column of a relationship whose parent-side value changed.
-struct ChangedPair {
-  std::uint16_t parent_column;
-  std::uint16_t child_column;
-  Value old_value;
-  Value new_value;
-};
+using ChangedPair = KeyChangePair;
 
-/// The relationship's join columns with the parent's old (identity) and new values; empty when
-/// none changed, or when a parent-side column is not part of the primary key (its old value is
-/// not known — SQLAlchemy's passive_updates is about primary keys too).
-std::vector<ChangedPair> changed_pairs(const Object& parent, const InstanceState& ps, const RelationshipInfo& rel) {
+/// The join columns of `rel` with the parent's old (identity) and new values; empty when none
+/// changed, or when a parent-side column is not part of the primary key (its old value is not
+/// known — SQLAlchemy's passive_updates is about primary keys too). `rel` is the parent's own
+/// one-to-many (`parent_is_local`) or another entity's many-to-one, whose table `child_table` is.
+std::vector<ChangedPair> changed_pairs(const Object& parent, const InstanceState& ps, const RelationshipInfo& rel,
+                                       bool parent_is_local, const TableInfo& child_table) {
   const EntityInfo& entity = parent.ormc_entity();
-  const TableInfo& child_table = *rel.target().table;
   std::vector<ChangedPair> pairs;
   bool any = false;
   for (const JoinPair& p : rel.primaryjoin) {
-    const std::uint16_t local = column_of(*entity.table, p.local_column);
+    const std::uint16_t column = column_of(*entity.table, parent_is_local ? p.local_column : p.remote_column);
     std::size_t k = 0;
-    while (k < entity.primary_key.size() && entity.primary_key[k] != local) ++k;
+    while (k < entity.primary_key.size() && entity.primary_key[k] != column) ++k;
     if (k == entity.primary_key.size() || k >= ps.identity->key.size()) return {};
-    Value now = ObjectAccess::get(parent, local);
+    Value now = ObjectAccess::get(parent, column);
     any = any || now != ps.identity->key[k];
-    pairs.push_back(ChangedPair{local, column_of(child_table, p.remote_column), ps.identity->key[k], std::move(now)});
+    const std::uint16_t child = column_of(child_table, parent_is_local ? p.remote_column : p.local_column);
+    pairs.push_back(ChangedPair{column, child, ps.identity->key[k], std::move(now)});
   }
   if (!any) pairs.clear();
   return pairs;
@@ -92,38 +88,52 @@ void UnitOfWork::settle_map_keys() {
   for (MapCollectionState* map : maps) (void)map->entries();
 }
 
+void UnitOfWork::rewrite_foreign_key(const std::shared_ptr<Object>& child, const std::vector<ChangedPair>& pairs,
+                                     bool write) {
+  InstanceState& cs = ObjectAccess::state(*child);
+  if (cs.status != Status::Persistent || cs.session != &session_) return;
+  bool changed = false;
+  for (const ChangedPair& p : pairs) {
+    // A foreign key the user changed since is the user's to write; one naming another row stays.
+    if (cs.modified.contains(p.child_column) || ObjectAccess::get(*child, p.child_column) != p.old_value) continue;
+    undo_.push_back(Undo{child, p.child_column, ObjectAccess::get(*child, p.child_column)});
+    ObjectAccess::set(*child, p.child_column, Value(p.new_value));
+    if (write) cs.modified.insert(p.child_column);
+    changed = true;
+  }
+  if (!changed) return;
+  key_cascaded_.push_back(child);  // undo_ does not own what it restores
+  if (write && updating_.insert(child.get()).second) work_for(child->ormc_entity().table).updates.push_back(child.get());
+}
+
 void UnitOfWork::plan_key_changes() {
   std::vector<std::shared_ptr<Object>> parents;
   for (auto& o : session_.dirty_) {
     const InstanceState& s = ObjectAccess::state(*o);
-    if (s.status == Status::Persistent && s.identity != nullptr && !s.modified.empty()) parents.push_back(o);
+    if (s.status != Status::Persistent || s.identity == nullptr || s.modified.empty()) continue;
+    const auto& pk = o->ormc_entity().primary_key;
+    for (std::size_t k = 0; k < pk.size() && k < s.identity->key.size(); ++k) {
+      if (ObjectAccess::get(*o, pk[k]) == s.identity->key[k]) continue;
+      parents.push_back(o);
+      break;
+    }
   }
   for (auto& parent : parents) {
     const InstanceState& ps = ObjectAccess::state(*parent);
-    for (const RelationshipInfo& rel : parent->ormc_entity().relationships) {
+    const EntityInfo& entity = parent->ormc_entity();
+    for (const RelationshipInfo& rel : entity.relationships) {
       if (rel.viewonly || (rel.kind != RelationshipKind::OneToMany && rel.kind != RelationshipKind::OneToOne)) continue;
-      const std::vector<ChangedPair> pairs = changed_pairs(*parent, ps, rel);
+      const std::vector<ChangedPair> pairs = changed_pairs(*parent, ps, rel, true, *rel.target().table);
       if (pairs.empty()) continue;
       const EntityInfo& target = rel.target();
       if (rel.passive_updates) {
         // The database's ON UPDATE CASCADE rewrites the rows: the objects of those rows that are
-        // in memory take the new value without SQL (undone if the flush fails). A foreign key the
-        // user changed since is the user's to write.
+        // in memory take the new value without SQL (undone if the flush fails).
         std::vector<std::shared_ptr<Object>> hit;
         session_.identity_.for_each_live([&](const std::shared_ptr<Object>& o) {
-          const InstanceState& cs = ObjectAccess::state(*o);
-          if (&o->ormc_entity() != &target || cs.status != Status::Persistent) return;
-          for (const ChangedPair& p : pairs)
-            if (cs.modified.contains(p.child_column) || ObjectAccess::get(*o, p.child_column) != p.old_value) return;
-          hit.push_back(o);
+          if (&o->ormc_entity() == &target) hit.push_back(o);
         });
-        for (auto& child : hit) {
-          for (const ChangedPair& p : pairs) {
-            undo_.push_back(Undo{child, p.child_column, ObjectAccess::get(*child, p.child_column)});
-            ObjectAccess::set(*child, p.child_column, Value(p.new_value));
-          }
-          key_cascaded_.push_back(child);
-        }
+        for (const auto& child : hit) rewrite_foreign_key(child, pairs, false);
         continue;
       }
       // passive_updates = false: as SQLAlchemy, the collection is loaded (by the old key) and each
@@ -136,20 +146,23 @@ void UnitOfWork::plan_key_changes() {
         coll->load(true);
         children = coll->loaded_items();
       }
-      for (auto& child : children) {
-        InstanceState& cs = ObjectAccess::state(*child);
-        if (cs.status != Status::Persistent || cs.session != &session_) continue;
-        bool changed = false;
-        for (const ChangedPair& p : pairs) {
-          if (cs.modified.contains(p.child_column) || ObjectAccess::get(*child, p.child_column) != p.old_value) continue;
-          undo_.push_back(Undo{child, p.child_column, ObjectAccess::get(*child, p.child_column)});
-          ObjectAccess::set(*child, p.child_column, Value(p.new_value));
-          cs.modified.insert(p.child_column);
-          changed = true;
-        }
-        if (changed && updating_.insert(child.get()).second) work_for(target.table).updates.push_back(child.get());
-        if (changed) key_cascaded_.push_back(child);
-      }
+      for (const auto& child : children) rewrite_foreign_key(child, pairs, true);
+    }
+    // Many-to-one references to the parent from objects in memory, declared without (or apart
+    // from) a one-to-many side (SQLAlchemy's DetectKeySwitch): each follows its own passive_updates.
+    // A foreign key the one-to-many side rewrote above no longer holds the old value: not twice.
+    struct Hit {
+      std::shared_ptr<Object> object;
+      const RelationshipInfo* rel;
+    };
+    std::vector<Hit> hits;
+    session_.identity_.for_each_live([&](const std::shared_ptr<Object>& o) {
+      for (const RelationshipInfo& rel : o->ormc_entity().relationships)
+        if (rel.kind == RelationshipKind::ManyToOne && !rel.viewonly && &rel.target() == &entity) hits.push_back({o, &rel});
+    });
+    for (const Hit& hit : hits) {
+      const std::vector<ChangedPair> pairs = changed_pairs(*parent, ps, *hit.rel, false, *hit.object->ormc_entity().table);
+      if (!pairs.empty()) rewrite_foreign_key(hit.object, pairs, !hit.rel->passive_updates);
     }
   }
 }

@@ -13,6 +13,14 @@ namespace ormc::detail {
 
 class SessionCore;
 
+/// A joined column whose referenced (parent-side) primary-key value changed in this flush.
+struct KeyChangePair {
+  std::uint16_t parent_column;
+  std::uint16_t child_column;
+  Value old_value;
+  Value new_value;
+};
+
 class UnitOfWork {
  public:
   explicit UnitOfWork(SessionCore& session) : session_(session) {}
@@ -72,6 +80,9 @@ class UnitOfWork {
   /// children of parents whose primary key changed (passive_updates).
   void settle_map_keys();
   void plan_key_changes();
+  /// Gives `child` the new key where its foreign key still holds the old one: in memory only, or
+  /// (`write`) also as a column its UPDATE writes.
+  void rewrite_foreign_key(const std::shared_ptr<Object>& child, const std::vector<KeyChangePair>& pairs, bool write);
   /// post_update references: an UPDATE of the referencing row after every INSERT (`clear`: the
   /// UPDATE to NULL that precedes the DELETEs).
   void write_post_updates(const std::vector<Link>& links, bool clear);
