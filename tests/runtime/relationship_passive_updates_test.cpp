@@ -95,6 +95,23 @@ TEST_F(PassiveUpdatesTest, TrueFailedFlushPutsTheChildrensKeysBack) {
   session.rollback();
 }
 
+TEST_F(PassiveUpdatesTest, TrueRewritesAreExpiredWhenTheSavepointRollsBack) {
+  store_realm(*db_, "north", {"ann"});
+  ormc::Session session(*db_);
+  auto realm = session.get<Realm>(std::string("north"));
+  auto ann = realm->citizens().to_vector().at(0);
+  auto nested = session.begin_nested();
+  realm->set_code("south");
+  session.flush();
+  EXPECT_EQ(ann->realm_code(), std::optional<std::string>("south"));
+  nested.rollback();
+  log_->clear();
+  EXPECT_EQ(ann->realm_code(), std::optional<std::string>("north")) << "reloaded: the cascade was rolled back";
+  ASSERT_EQ(log_->size(), 1u) << dump();
+  EXPECT_TRUE(starts_with(log_->sql()[0], "SELECT ")) << log_->sql()[0];
+  session.rollback();
+}
+
 TEST_F(PassiveUpdatesTest, FalseLoadsTheCollectionByTheOldKeyAndUpdatesEachChild) {
   store_guild(*db_, "smiths", {"bea", "cid"});
   ormc::Session session(*db_);

@@ -383,6 +383,10 @@ void UnitOfWork::finish() {
     if (!s.savepoints_.empty())
       for (const Link& link : t->null_outs) s.updated_in_savepoint_.push_back(link.child->weak_from_this());
   }
+  // Foreign keys passive_updates rewrote in memory (the database cascaded): expired again if the
+  // savepoint is rolled back, like the rows this flush wrote.
+  if (!s.savepoints_.empty())
+    for (const auto& child : key_cascaded_) s.updated_in_savepoint_.push_back(child);
   for (auto& object : s.deleted_) {
     InstanceState& st = ObjectAccess::state(*object);
     if (st.identity) s.identity_.erase(st.identity);
