@@ -1,8 +1,10 @@
-// LoadedCollectionState: a select / raise / noload collection — loading, membership, back_populates.
+// LoadedCollectionState: a select / raise / noload collection (list, set or map) — loading, membership,
+// back_populates.
 #include <algorithm>
 #include <string>
 
 #include "object_access.hpp"
+#include "ormc/map_collection.hpp"
 #include "ormc/errors.hpp"
 #include "relationship_kinds.hpp"
 #include "session/session_core.hpp"
@@ -249,6 +251,11 @@ void LoadedCollectionState::backref_add(const std::shared_ptr<Object>& child) {
   drop_pending_remove(child.get());
   // A parent without a row has nothing stored: its collection is simply what memory holds.
   if (!loaded_ && !has_row(ObjectAccess::state(owner()).status)) load(true);
+  // A map that already holds the child's key: the holder is replaced (SQLAlchemy's d[key] = child),
+  // now rather than at the map's next use, so that a flush never writes two members with one key.
+  if (loaded_ && info().collection == CollectionClass::Map && info().collection_key_column >= 0 &&
+      !contains_object(child.get()))
+    static_cast<MapCollectionState*>(this)->make_room_for(child);
   if (loaded_) {
     Items previous;
     {

@@ -326,12 +326,12 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
     const Relationship& r = e.relationships[i];
     const names::Accessors& a = accessors[e.table.columns.size() + i];
     mu::data rv = relationship_view(schema, e, r, i);
-    // Relationships whose runtime type exists get a member and accessors; the others (map
-    // collections) carry metadata only for now.
+    // Relationships whose runtime type exists get a member and accessors; the others carry
+    // metadata only.
     const bool is_collection = r.kind == RelationshipKind::OneToMany || r.kind == RelationshipKind::ManyToMany;
     const bool write_only = is_collection && r.lazy == LoaderStrategy::WriteOnly;
     const bool dynamic = is_collection && r.lazy == LoaderStrategy::Dynamic;
-    const bool loaded = is_collection && !write_only && !dynamic && r.collection != CollectionClass::Map;
+    const bool loaded = is_collection && !write_only && !dynamic;
     const bool reference = r.kind == RelationshipKind::ManyToOne;
     const bool inverse = r.kind == RelationshipKind::OneToOne && r.lazy != LoaderStrategy::Dynamic &&
                          r.lazy != LoaderStrategy::WriteOnly;
@@ -355,6 +355,16 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
         cv.set("type", "::ormc::DynamicCollection<" + target + ">");
         cv.set("doc", kind + " dynamic collection of " + r.target->name +
                           " (a query pre-filtered by this object: filter(), count(), slice(), append(), ...)");
+      } else if (loaded && r.collection == CollectionClass::Map && r.collection_key != nullptr) {
+        // The key's C++ type is the key attribute's own (std::optional<...> when it is nullable).
+        cv.set("type", "::ormc::MapCollection<" + names::value_type(*r.collection_key) + ", " + target + ">");
+        cv.set("doc", kind + " map of " + r.target->name + " keyed by " + r.target->name + "." +
+                          r.collection_key->attribute + ", lazy = \"" + lazy_option(r.lazy) +
+                          "\" (loaded on first use; at(), find(), add(), erase(), iteration of (key, object))");
+      } else if (loaded && r.collection == CollectionClass::Set) {
+        cv.set("type", "::ormc::SetCollection<" + target + ">");
+        cv.set("doc", kind + " set of " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +
+                          "\" (loaded on first use; add(), remove(), contains(), iteration)");
       } else if (loaded) {
         cv.set("type", "::ormc::Collection<" + target + ">");
         cv.set("doc", kind + " collection of " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "ormc/detail/item_iterator.hpp"
 #include "ormc/detail/relationship_state.hpp"
 
 namespace ormc {
@@ -120,46 +121,12 @@ class LoadedCollectionState : public RelationshipState {
 /// @endcode
 template <class T>
 class Collection : public detail::LoadedCollectionState {
-  using Snapshot = std::shared_ptr<const Items>;
-
  public:
   using value_type = std::shared_ptr<T>;
   using LoadedCollectionState::LoadedCollectionState;
 
   /// Iterates the items as std::shared_ptr<T>; keeps the items it walks alive.
-  class iterator {
-   public:
-    using iterator_category = std::random_access_iterator_tag;
-    using value_type = std::shared_ptr<T>;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = std::shared_ptr<T>;
-
-    iterator() = default;
-    iterator(Snapshot items, std::size_t i) : items_(std::move(items)), i_(static_cast<difference_type>(i)) {}
-    [[nodiscard]] std::shared_ptr<T> operator*() const { return cast((*items_)[static_cast<std::size_t>(i_)]); }
-    [[nodiscard]] std::shared_ptr<T> operator[](difference_type n) const {
-      return cast((*items_)[static_cast<std::size_t>(i_ + n)]);
-    }
-    iterator& operator++() { ++i_; return *this; }
-    iterator operator++(int) { auto old = *this; ++i_; return old; }
-    iterator& operator--() { --i_; return *this; }
-    iterator operator--(int) { auto old = *this; --i_; return old; }
-    iterator& operator+=(difference_type n) { i_ += n; return *this; }
-    iterator& operator-=(difference_type n) { i_ -= n; return *this; }
-    friend iterator operator+(iterator a, difference_type n) { return a += n; }
-    friend iterator operator+(difference_type n, iterator a) { return a += n; }
-    friend iterator operator-(iterator a, difference_type n) { return a -= n; }
-    friend difference_type operator-(const iterator& a, const iterator& b) { return a.i_ - b.i_; }
-    // Positions compare; begin() and end() of one traversal may hold different snapshots.
-    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
-    friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.i_ <=> b.i_; }
-
-   private:
-    static std::shared_ptr<T> cast(const std::shared_ptr<Object>& o) { return std::static_pointer_cast<T>(o); }
-    Snapshot items_;
-    difference_type i_ = 0;
-  };
+  using iterator = detail::ItemIterator<T>;
 
   /// @throw ormc::InvalidRequestError for lazy = "raise" (naming the relationship) or a detached parent
   [[nodiscard]] iterator begin() { return iterator(snapshot(), 0); }

@@ -32,6 +32,10 @@ class NoResultFound : public InvalidRequestError {
 class MultipleResultsFound : public InvalidRequestError {
   using InvalidRequestError::InvalidRequestError;
 };
+/// A map collection (`collection = map(...)`) has no member with the key asked for (Python's KeyError).
+class KeyNotFound : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
+};
 /// An UPDATE or DELETE matched a different number of rows than the unit of work expected.
 class StaleDataError : public Error {
   using Error::Error;

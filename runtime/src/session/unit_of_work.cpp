@@ -70,6 +70,7 @@ UnitOfWork::TableWork& UnitOfWork::work_for(const TableInfo* table) {
 }
 
 void UnitOfWork::execute() {
+  settle_map_keys();  // may remove members from maps: before anything below reads the changes
   for (auto& o : session_.new_) work_for(o->ormc_entity().table).inserts.push_back(o.get());
   for (auto& o : session_.dirty_) {
     const InstanceState& s = ObjectAccess::state(*o);
@@ -77,6 +78,7 @@ void UnitOfWork::execute() {
       work_for(o->ormc_entity().table).updates.push_back(o.get());
   }
   for (auto& o : session_.deleted_) work_for(o->ormc_entity().table).deletes.push_back(o.get());
+  plan_key_changes();
   plan_relationships();
 
   const std::vector<TableWork*> order = ordered_tables();
@@ -381,6 +383,10 @@ void UnitOfWork::finish() {
     if (!s.savepoints_.empty())
       for (const Link& link : t->null_outs) s.updated_in_savepoint_.push_back(link.child->weak_from_this());
   }
+  // Foreign keys passive_updates rewrote in memory (the database cascaded): expired again if the
+  // savepoint is rolled back, like the rows this flush wrote.
+  if (!s.savepoints_.empty())
+    for (const auto& child : key_cascaded_) s.updated_in_savepoint_.push_back(child);
   for (auto& object : s.deleted_) {
     InstanceState& st = ObjectAccess::state(*object);
     if (st.identity) s.identity_.erase(st.identity);

@@ -13,6 +13,14 @@ namespace ormc::detail {
 
 class SessionCore;
 
+/// A joined column whose referenced (parent-side) primary-key value changed in this flush.
+struct KeyChangePair {
+  std::uint16_t parent_column;
+  std::uint16_t child_column;
+  Value old_value;
+  Value new_value;
+};
+
 class UnitOfWork {
  public:
   explicit UnitOfWork(SessionCore& session) : session_(session) {}
@@ -68,6 +76,13 @@ class UnitOfWork {
   void sync_collection_link(TableWork& work, const Link& link);
   void sync_reference_link(TableWork& work, const Link& link);
   void plan_deleted_parent_collections();
+  /// Changed keys (key_change_flush.cpp): map collections re-keyed before planning, and the
+  /// children of parents whose primary key changed (passive_updates).
+  void settle_map_keys();
+  void plan_key_changes();
+  /// Gives `child` the new key where its foreign key still holds the old one: in memory only, or
+  /// (`write`) also as a column its UPDATE writes.
+  void rewrite_foreign_key(const std::shared_ptr<Object>& child, const std::vector<KeyChangePair>& pairs, bool write);
   /// post_update references: an UPDATE of the referencing row after every INSERT (`clear`: the
   /// UPDATE to NULL that precedes the DELETEs).
   void write_post_updates(const std::vector<Link>& links, bool clear);
@@ -93,6 +108,8 @@ class UnitOfWork {
   std::vector<Object*> orphans_;              ///< deleted by delete-orphan this flush
   std::vector<std::shared_ptr<Object>> deleted_parents_;  ///< for passive-delete bookkeeping
   std::vector<Undo> undo_;
+  /// Children whose foreign key plan_key_changes() rewrote: pinned, as undo_ does not own them.
+  std::vector<std::shared_ptr<Object>> key_cascaded_;
   /// Columns the INSERT left to the server and did not RETURN: expired after the flush.
   std::vector<std::pair<Object*, std::vector<std::uint16_t>>> unfetched_;
 };

@@ -64,15 +64,15 @@ class Left final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
-  /// Relationship `rights`: many-to-many collection of Right, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
-  [[nodiscard]] ::ormc::Collection<::golden::many_to_many::Right>& rights() noexcept { return ormc_rel_rights_; }
+  /// Relationship `rights`: many-to-many set of Right, lazy = "select" (loaded on first use; add(), remove(), contains(), iteration)
+  [[nodiscard]] ::ormc::SetCollection<::golden::many_to_many::Right>& rights() noexcept { return ormc_rel_rights_; }
  private:
   friend struct ormc_access_Left;
   struct Row {
     std::int32_t id{};
   };
   Row ormc_row_;
-  ::ormc::Collection<::golden::many_to_many::Right> ormc_rel_rights_{*this, 0};
+  ::ormc::SetCollection<::golden::many_to_many::Right> ormc_rel_rights_{*this, 0};
 };
 
 /// Entity `Right`, mapped to table `right`. Always held by std::shared_ptr.

@@ -15,6 +15,7 @@ struct ormc_access_Item {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
+  static ::ormc::detail::RelationshipState* state_notes(::ormc::Object& o) { return &self(o).ormc_rel_notes_; }
   static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Item>(Item::ormc_tag{}); }
 };
 
@@ -114,6 +115,7 @@ const ::ormc::RelationshipInfo ormc_relationships_Item[] = {
         .collection_key_column = 2,
         .primaryjoin = ormc_rel_Item_0_primaryjoin,
         .secondaryjoin = {},
+        .state = &ormc_access_Item::state_notes,
     },
 };
 const ::ormc::EntityInfo ormc_entity_Item{

@@ -63,12 +63,15 @@ class Item final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
+  /// Relationship `notes`: one-to-many map of Note keyed by Note.keyword, lazy = "select" (loaded on first use; at(), find(), add(), erase(), iteration of (key, object))
+  [[nodiscard]] ::ormc::MapCollection<std::string, ::golden::map_collection::Note>& notes() noexcept { return ormc_rel_notes_; }
  private:
   friend struct ormc_access_Item;
   struct Row {
     std::int32_t id{};
   };
   Row ormc_row_;
+  ::ormc::MapCollection<std::string, ::golden::map_collection::Note> ormc_rel_notes_{*this, 0};
 };
 
 /// Entity `Note`, mapped to table `note`. Always held by std::shared_ptr.
