@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <string>
 
+#include "cycle_collector.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
 #include "relationship_kinds.hpp"
@@ -165,6 +166,7 @@ void LoadedCollectionState::accept_loaded(Items rows) {
   entries_.clear();
   queued_.clear();
   loaded_ = true;
+  if (!items_.empty()) register_cycle_candidate(owner());  // strong holds (ormc/cycles.hpp)
   // The other side of a many-to-many pair may hold its items strongly only while this side
   // doesn't hold them back: tell the loaded ones.
   if (const RelationshipInfo* pair = paired_relationship(rel); pair && rel.kind == RelationshipKind::ManyToMany)
@@ -179,6 +181,7 @@ bool LoadedCollectionState::contains_object(const Object* child) {
 }
 
 void LoadedCollectionState::add_object(std::shared_ptr<Object> child) {
+  collect_cycles_if_due();  // first: a collection frees objects, so nothing may be half done
   check_child(child, "add");
   {
     Settle settle_after{*this, &LoadedCollectionState::settle};
@@ -260,6 +263,7 @@ void LoadedCollectionState::backref_add(const std::shared_ptr<Object>& child) {
   } else {
     append_once(queued_, child);
   }
+  register_cycle_candidate(owner());  // the child may pin this owner: a cycle (ormc/cycles.hpp)
   if (SessionCore* session = ObjectAccess::state(owner()).session) {
     session->on_relationship_touched(*this);  // the flush clears what was queued
     session->cascade_child(info(), child);

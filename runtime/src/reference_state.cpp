@@ -1,6 +1,7 @@
 // ReferenceState: a many-to-one's target — held strongly until flushed, weakly after, re-resolved by key.
 #include <string>
 
+#include "cycle_collector.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
 #include "relationship_kinds.hpp"
@@ -45,6 +46,7 @@ std::shared_ptr<Object> ReferenceState::peek() const {
 }
 
 void ReferenceState::set_object(std::shared_ptr<Object> target) {
+  collect_cycles_if_due();  // first: a collection frees objects, so nothing may be half done
   if (target) check_child(target, "set");
   std::shared_ptr<Object> old = peek();
   Object& owner = this->owner();
@@ -61,6 +63,7 @@ void ReferenceState::set_object(std::shared_ptr<Object> target) {
   target_ = target;
   has_target_ = target != nullptr;
   pin_ = target;  // until the flush has copied its key (it may be reachable through nothing else)
+  if (target) register_cycle_candidate(owner);  // the pin may close a cycle (ormc/cycles.hpp)
   loaded_ = true;
   changed_ = true;
   if (SessionCore* session = ObjectAccess::state(owner).session) session->on_reference_changed(*this);
