@@ -100,6 +100,13 @@ class MarkLive final : public HoldVisitor {
   std::vector<std::size_t>& queue_;
 };
 
+/// A registered object: the raw pointer is read only while the weak pointer says it is alive (one
+/// thread), so the collection can skip pending objects without an atomic lock / unlock each.
+struct Candidate {
+  Object* object;
+  std::weak_ptr<Object> weak;
+};
+
 class Registry {
  public:
   Registry() = default;
@@ -111,7 +118,7 @@ class Registry {
   void add(Object& owner) {
     std::weak_ptr<Object> weak = owner.weak_from_this();
     if (weak.expired()) return;  // not owned by a shared_ptr (never the case for T::create())
-    candidates_.push_back(std::move(weak));
+    candidates_.push_back(Candidate{&owner, std::move(weak)});
     ObjectAccess::state(owner).cycle_candidate = true;
   }
   [[nodiscard]] bool due() const noexcept { return candidates_.size() >= threshold_ && !collecting_; }
@@ -119,7 +126,7 @@ class Registry {
   std::size_t collect();
 
  private:
-  std::vector<std::weak_ptr<Object>> candidates_;
+  std::vector<Candidate> candidates_;
   std::size_t threshold_ = kInitialThreshold;
   bool collecting_ = false;
 };
@@ -142,15 +149,23 @@ std::size_t Registry::collect() {
     ~Reset() { flag = false; }
   } reset{collecting_};
 
-  std::vector<std::weak_ptr<Object>> candidates = std::move(candidates_);
+  std::vector<Candidate> candidates = std::move(candidates_);
   candidates_.clear();
   std::vector<Node> locks;  // outlives `graph`: the garbage is freed after the graph is done with it
   std::size_t freed = 0;
   try {
     Graph graph;
-    // 1. Lock the candidates that still exist; those freed meanwhile simply drop out.
-    for (const auto& weak : candidates)
-      if (auto object = weak.lock()) graph.enter(object);
+    // 1. Lock the candidates that still exist; those freed meanwhile simply drop out. A pending
+    //    object is in its Session's list of new objects (a strong hold): alive, and so is all it
+    //    reaches, so there is nothing to learn by tracing from it (its holds, left uncounted, only
+    //    make what they reach look held from outside — the safe direction). It stays a candidate
+    //    (it may be expunged later); the set_parent() children of a large flush cost no tracing.
+    for (Candidate& c : candidates) {
+      if (c.weak.expired()) continue;
+      const InstanceState& s = ObjectAccess::state(*c.object);
+      if (s.session != nullptr && s.status == Status::Pending) candidates_.push_back(std::move(c));
+      else if (auto object = c.weak.lock()) graph.enter(object);
+    }
     const std::size_t seeds = graph.nodes().size();
     // 2. The closure over strong holds, counting the holds on each object from inside it.
     for (std::size_t i = 0; i < graph.nodes().size(); ++i) {
@@ -191,15 +206,15 @@ std::size_t Registry::collect() {
     for (std::size_t i = 0; i < seeds; ++i) {
       Node& n = nodes[i];
       if (!n.live) continue;
-      if (n.out > 0) candidates_.push_back(n.object);
+      if (n.out > 0) candidates_.push_back(Candidate{n.object.get(), n.object});
       else ObjectAccess::state(*n.object).cycle_candidate = false;
     }
     locks = graph.release();
   } catch (...) {
-    // Out of memory half-way: nothing was released (step 4 allocates nothing), so keeping every
-    // candidate registered is exact.
-    for (auto& weak : candidates)
-      if (!weak.expired()) candidates_.push_back(std::move(weak));
+    // Out of memory half-way: keeping every candidate registered is always exact (duplicates of
+    // the ones already put back are entered once at the next collection).
+    for (Candidate& c : candidates)
+      if (!c.weak.expired()) candidates_.push_back(std::move(c));
     throw;
   }
   threshold_ = std::max(kInitialThreshold, 2 * candidates_.size());
@@ -215,8 +230,8 @@ Registry::~Registry() {
     // A thread exit can't report an allocation failure; the cycles stay (a leak, not a crash).
   }
   // Whatever survived is alive elsewhere; it is no longer anyone's candidate.
-  for (const auto& weak : candidates_)
-    if (auto object = weak.lock()) ObjectAccess::state(*object).cycle_candidate = false;
+  for (const Candidate& c : candidates_)
+    if (!c.weak.expired()) ObjectAccess::state(*c.object).cycle_candidate = false;
   registry_gone = true;
 }
 
