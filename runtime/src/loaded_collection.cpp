@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "cycle_collector.hpp"
 #include "object_access.hpp"
 #include "ormc/map_collection.hpp"
 #include "ormc/errors.hpp"
@@ -167,6 +168,7 @@ void LoadedCollectionState::accept_loaded(Items rows) {
   entries_.clear();
   queued_.clear();
   loaded_ = true;
+  if (!items_.empty()) register_cycle_candidate(owner());  // strong holds (ormc/cycles.hpp)
   // A many-to-one that a selectin batch or a joined load read holds its target; now that this
   // collection holds the child, the child's reference lets go (else the two would keep each other alive).
   if (const RelationshipInfo* pair = paired_relationship(rel); pair && is_reference(*pair))
@@ -186,6 +188,7 @@ bool LoadedCollectionState::contains_object(const Object* child) {
 }
 
 void LoadedCollectionState::add_object(std::shared_ptr<Object> child) {
+  collect_cycles_if_due();  // first: a collection frees objects, so nothing may be half done
   check_child(child, "add");
   {
     Settle settle_after{*this, &LoadedCollectionState::settle};
@@ -272,6 +275,7 @@ void LoadedCollectionState::backref_add(const std::shared_ptr<Object>& child) {
   } else {
     append_once(queued_, child);
   }
+  register_cycle_candidate(owner());  // the child may pin this owner: a cycle (ormc/cycles.hpp)
   if (SessionCore* session = ObjectAccess::state(owner()).session) {
     session->on_relationship_touched(*this);  // the flush clears what was queued
     session->cascade_child(info(), child);

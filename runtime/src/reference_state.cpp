@@ -1,6 +1,7 @@
 // ReferenceState: a many-to-one's target — held strongly until flushed, weakly after, re-resolved by key.
 #include <string>
 
+#include "cycle_collector.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
 #include "relationship_kinds.hpp"
@@ -46,6 +47,7 @@ std::shared_ptr<Object> ReferenceState::peek() const {
 }
 
 void ReferenceState::set_object(std::shared_ptr<Object> target) {
+  collect_cycles_if_due();  // first: a collection frees objects, so nothing may be half done
   if (target) check_child(target, "set");
   std::shared_ptr<Object> old = peek();
   Object& owner = this->owner();
@@ -63,6 +65,7 @@ void ReferenceState::set_object(std::shared_ptr<Object> target) {
   has_target_ = target != nullptr;
   hold_.reset();
   pin_ = target;  // until the flush has copied its key (it may be reachable through nothing else)
+  if (target) register_cycle_candidate(owner);  // the pin may close a cycle (ormc/cycles.hpp)
   loaded_ = true;
   changed_ = true;
   if (SessionCore* session = ObjectAccess::state(owner).session) session->on_reference_changed(*this);
@@ -91,6 +94,7 @@ void ReferenceState::joined_loaded(const std::shared_ptr<Object>& target) noexce
   has_target_ = target != nullptr;
   loaded_ = true;
   hold_ = target;
+  if (target) register_cycle_candidate(owner());  // a strong hold (ormc/cycles.hpp)
 }
 
 void ReferenceState::after_flush() noexcept {
@@ -122,7 +126,10 @@ void ReferenceState::accept_loaded(const std::shared_ptr<Object>& target, bool h
   target_ = target;
   has_target_ = target != nullptr;
   loaded_ = true;
-  if (hold) hold_ = target;
+  if (hold && target) {
+    hold_ = target;
+    register_cycle_candidate(owner());  // a strong hold (ormc/cycles.hpp)
+  }
 }
 
 }  // namespace ormc::detail

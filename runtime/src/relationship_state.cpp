@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "cycle_collector.hpp"
 #include "object_access.hpp"
 #include "ormc/errors.hpp"
 #include "session/session_core.hpp"
@@ -53,6 +54,7 @@ void RelationshipState::record_add(std::shared_ptr<Object> child) {
   // Adding the same child twice is harmless and de-duplicated at flush: searching the pending
   // list here would make add_all() of N children O(N^2).
   added_.push_back(std::move(child));
+  register_cycle_candidate(*owner_);  // a strong hold that may close a cycle (ormc/cycles.hpp)
   notify_session();
 }
 
@@ -90,6 +92,7 @@ void RelationshipState::record_remove(std::shared_ptr<Object> child) {
     }
   }
   removed_.push_back(std::move(child));  // duplicates are dropped at flush, as for adds
+  register_cycle_candidate(*owner_);
   notify_session();
 }
 

@@ -74,6 +74,9 @@ class LoadedCollectionState : public RelationshipState {
   void expire() noexcept;
   /// rollback(): unflushed changes go with the transaction; the items load again.
   void discard() noexcept;
+  /// Cycle collector (ormc/cycles.hpp): the strongly held items, queue and pending lists.
+  void visit_holds(HoldVisitor& visitor) const override;
+  void release_holds() noexcept override;
 
  private:
   /// Loads if needed and returns the items to work on; on the weakly holding side they are

@@ -21,7 +21,10 @@ namespace detail {
 /// So after a flush no reference keeps anything alive and a parent <-> children pair is freed
 /// as soon as the user drops it. Before the first flush, a child set with set_parent(p) whose
 /// parent also lists it (back_populates) is a strong cycle; the flush (or the objects joining a
-/// Session and being flushed) breaks it. Objects that are never flushed are the caller's to unlink.
+/// Session and being flushed) breaks it. Cycles that are never flushed (objects never added, or
+/// expunged / rolled back / closed before a flush) are freed by the cycle collector of
+/// ormc/cycles.hpp: every strong hold above is an edge it can enumerate (visit_holds), and an
+/// object that gains one is registered as a candidate; see ormc::collect_cycles().
 class ReferenceState : public RelationshipState {
  public:
   using RelationshipState::RelationshipState;
@@ -79,6 +82,9 @@ class ReferenceState : public RelationshipState {
   void expire() noexcept;
   /// rollback(): the unflushed set() is discarded with the transaction.
   void discard() noexcept;
+  /// Cycle collector (ormc/cycles.hpp): the pin is this member's only strong hold.
+  void visit_holds(HoldVisitor& visitor) const override;
+  void release_holds() noexcept override;
 
  private:
   std::weak_ptr<Object> target_;

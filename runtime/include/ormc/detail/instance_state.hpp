@@ -63,6 +63,8 @@ struct InstanceState {
   bool expired = false;            ///< some attributes must be reloaded before being read
   ColumnSet expired_columns;       ///< which ones (all columns when `expired` and this is empty)
   bool in_dirty_list = false;      ///< already registered with the session's dirty list
+  bool cycle_candidate = false;    ///< in a thread's cycle-collector registry (ormc/cycles.hpp)
+  std::uint32_t cycle_node = 0;    ///< during a cycle collection: 1 + its index among the visited objects
   ColumnSet modified;              ///< columns changed since load/flush
 };
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "ormc/detail/holds.hpp"
 #include "ormc/metadata.hpp"
 
 namespace ormc {
@@ -20,6 +21,7 @@ class RelationshipState {
   RelationshipState(Object& owner, std::uint16_t relationship) noexcept : owner_(&owner), index_(relationship) {}
   RelationshipState(const RelationshipState&) = delete;
   RelationshipState& operator=(const RelationshipState&) = delete;
+  virtual ~RelationshipState() = default;
 
   [[nodiscard]] Object& owner() const noexcept { return *owner_; }
   [[nodiscard]] std::uint16_t index() const noexcept { return index_; }
@@ -36,6 +38,14 @@ class RelationshipState {
     removed_.clear();
   }
   bool registered = false;  ///< in its session's list of changed relationships
+
+  /// Cycle collector (ormc/cycles.hpp): reports each strong std::shared_ptr<Object> this member
+  /// stores (here the pending add / remove lists; subclasses add theirs). Virtual so that every
+  /// member type reports its own storage exactly.
+  virtual void visit_holds(HoldVisitor& visitor) const;
+  /// Cycle collector: the owner is garbage; drops every strong hold without back_populates,
+  /// cascades or session bookkeeping (the owner is about to be freed).
+  virtual void release_holds() noexcept;
 
  protected:
   /// Queues `child` for the collection; cascades it into the owner's session (save-update).
