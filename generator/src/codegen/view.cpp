@@ -86,6 +86,20 @@ const char* lazy_option(LoaderStrategy l) {
   return "select";
 }
 
+/// When a loaded relationship of this strategy is read from the database, for generated comments.
+const char* when_loaded(LoaderStrategy l) {
+  switch (l) {
+    case LoaderStrategy::Joined: return "loaded by a JOIN in its owner's SELECT";
+    case LoaderStrategy::Selectin: return "loaded after its owner's query, one IN SELECT per 500 owners";
+    case LoaderStrategy::Raise: return "never loaded on access: reading it unloaded throws";
+    case LoaderStrategy::Noload: return "never loaded";
+    case LoaderStrategy::Select:
+    case LoaderStrategy::Dynamic:
+    case LoaderStrategy::WriteOnly: break;
+  }
+  return "loaded on first access";
+}
+
 std::string cascade_expr(std::uint16_t cascade) {
   static constexpr std::pair<std::uint16_t, const char*> kFlags[] = {
       {CascadeSaveUpdate, "CascadeSaveUpdate"}, {CascadeMerge, "CascadeMerge"},
@@ -359,24 +373,25 @@ mu::data entity_view(const Schema& schema, const Entity& e) {
         // The key's C++ type is the key attribute's own (std::optional<...> when it is nullable).
         cv.set("type", "::ormc::MapCollection<" + names::value_type(*r.collection_key) + ", " + target + ">");
         cv.set("doc", kind + " map of " + r.target->name + " keyed by " + r.target->name + "." +
-                          r.collection_key->attribute + ", lazy = \"" + lazy_option(r.lazy) +
-                          "\" (loaded on first use; at(), find(), add(), erase(), iteration of (key, object))");
+                          r.collection_key->attribute + ", lazy = \"" + lazy_option(r.lazy) + "\" (" +
+                          when_loaded(r.lazy) + "; at(), find(), add(), erase(), iteration of (key, object))");
       } else if (loaded && r.collection == CollectionClass::Set) {
         cv.set("type", "::ormc::SetCollection<" + target + ">");
-        cv.set("doc", kind + " set of " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +
-                          "\" (loaded on first use; add(), remove(), contains(), iteration)");
+        cv.set("doc", kind + " set of " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) + "\" (" +
+                          when_loaded(r.lazy) + "; add(), remove(), contains(), iteration)");
       } else if (loaded) {
         cv.set("type", "::ormc::Collection<" + target + ">");
-        cv.set("doc", kind + " collection of " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +
-                          "\" (loaded on first use; add(), remove(), assign(), iteration)");
+        cv.set("doc", kind + " collection of " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) + "\" (" +
+                          when_loaded(r.lazy) + "; add(), remove(), assign(), iteration)");
       } else if (inverse) {
         cv.set("type", "::ormc::InverseReference<" + target + ">");
         cv.set("doc", "one-to-one reference to " + r.target->name + " (which holds the foreign key), lazy = \"" +
-                          lazy_option(r.lazy) + "\" (loaded on first access)");
+                          lazy_option(r.lazy) + "\" (" + when_loaded(r.lazy) + ")");
       } else {
         cv.set("type", "::ormc::Reference<" + target + ">");
-        cv.set("doc", "many-to-one reference to " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) +
-                          "\" (loaded on first access; no SQL when the target is in the identity map)");
+        cv.set("doc", "many-to-one reference to " + r.target->name + ", lazy = \"" + lazy_option(r.lazy) + "\" (" +
+                          when_loaded(r.lazy) +
+                          (r.lazy == LoaderStrategy::Select ? "; no SQL when the target is in the identity map)" : ")"));
       }
       collections.push_back(cv);
     }

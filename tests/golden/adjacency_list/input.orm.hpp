@@ -81,7 +81,7 @@ class Node final : public ::ormc::Object {
     ormc_row_.data = std::move(value);
     ormc_modified(2);
   }
-  /// Relationship `children`: one-to-many collection of Node, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  /// Relationship `children`: one-to-many collection of Node, lazy = "select" (loaded on first access; add(), remove(), assign(), iteration)
   [[nodiscard]] ::ormc::Collection<::golden::adjacency_list::Node>& children() noexcept { return ormc_rel_children_; }
   /// Relationship `parent`: many-to-one reference to Node, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
   /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load

@@ -65,7 +65,7 @@ class Left final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
-  /// Relationship `associations`: one-to-many collection of Association, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  /// Relationship `associations`: one-to-many collection of Association, lazy = "select" (loaded on first access; add(), remove(), assign(), iteration)
   [[nodiscard]] ::ormc::Collection<::golden::association_object::Association>& associations() noexcept { return ormc_rel_associations_; }
  private:
   friend struct ormc_access_Left;
@@ -190,7 +190,7 @@ class Right final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
-  /// Relationship `associations`: one-to-many collection of Association, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  /// Relationship `associations`: one-to-many collection of Association, lazy = "select" (loaded on first access; add(), remove(), assign(), iteration)
   [[nodiscard]] ::ormc::Collection<::golden::association_object::Association>& associations() noexcept { return ormc_rel_associations_; }
  private:
   friend struct ormc_access_Right;

@@ -64,7 +64,7 @@ class Left final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
-  /// Relationship `rights`: many-to-many set of Right, lazy = "select" (loaded on first use; add(), remove(), contains(), iteration)
+  /// Relationship `rights`: many-to-many set of Right, lazy = "select" (loaded on first access; add(), remove(), contains(), iteration)
   [[nodiscard]] ::ormc::SetCollection<::golden::many_to_many::Right>& rights() noexcept { return ormc_rel_rights_; }
  private:
   friend struct ormc_access_Left;
@@ -111,7 +111,7 @@ class Right final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
-  /// Relationship `lefts`: many-to-many collection of Left, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  /// Relationship `lefts`: many-to-many collection of Left, lazy = "select" (loaded on first access; add(), remove(), assign(), iteration)
   [[nodiscard]] ::ormc::Collection<::golden::many_to_many::Left>& lefts() noexcept { return ormc_rel_lefts_; }
  private:
   friend struct ormc_access_Right;

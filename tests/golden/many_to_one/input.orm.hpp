@@ -73,7 +73,7 @@ class Parent final : public ::ormc::Object {
     ormc_row_.name = std::move(value);
     ormc_modified(1);
   }
-  /// Relationship `children`: one-to-many collection of Child, lazy = "selectin" (loaded on first use; add(), remove(), assign(), iteration)
+  /// Relationship `children`: one-to-many collection of Child, lazy = "selectin" (loaded after its owner's query, one IN SELECT per 500 owners; add(), remove(), assign(), iteration)
   [[nodiscard]] ::ormc::Collection<::golden::many_to_one::Child>& children() noexcept { return ormc_rel_children_; }
  private:
   friend struct ormc_access_Parent;
@@ -131,7 +131,7 @@ class Child final : public ::ormc::Object {
     ormc_row_.parent_id = std::move(value);
     ormc_modified(1);
   }
-  /// Relationship `parent`: many-to-one reference to Parent, lazy = "joined" (loaded on first access; no SQL when the target is in the identity map)
+  /// Relationship `parent`: many-to-one reference to Parent, lazy = "joined" (loaded by a JOIN in its owner's SELECT)
   /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
   [[nodiscard]] std::shared_ptr<::golden::many_to_one::Parent> parent() const;
   /// Sets `parent` (null clears it); the foreign key follows at the next flush.

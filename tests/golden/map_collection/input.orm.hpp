@@ -63,7 +63,7 @@ class Item final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
-  /// Relationship `notes`: one-to-many map of Note keyed by Note.keyword, lazy = "select" (loaded on first use; at(), find(), add(), erase(), iteration of (key, object))
+  /// Relationship `notes`: one-to-many map of Note keyed by Note.keyword, lazy = "select" (loaded on first access; at(), find(), add(), erase(), iteration of (key, object))
   [[nodiscard]] ::ormc::MapCollection<std::string, ::golden::map_collection::Note>& notes() noexcept { return ormc_rel_notes_; }
  private:
   friend struct ormc_access_Item;

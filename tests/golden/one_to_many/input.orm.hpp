@@ -63,7 +63,7 @@ class Parent final : public ::ormc::Object {
     ormc_row_.id = std::move(value);
     ormc_modified(0);
   }
-  /// Relationship `children`: one-to-many collection of Child, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  /// Relationship `children`: one-to-many collection of Child, lazy = "select" (loaded on first access; add(), remove(), assign(), iteration)
   [[nodiscard]] ::ormc::Collection<::golden::one_to_many::Child>& children() noexcept { return ormc_rel_children_; }
  private:
   friend struct ormc_access_Parent;

@@ -83,7 +83,7 @@ class Widget final : public ::ormc::Object {
     ormc_row_.name = std::move(value);
     ormc_modified(2);
   }
-  /// Relationship `entries`: one-to-many collection of Entry, lazy = "select" (loaded on first use; add(), remove(), assign(), iteration)
+  /// Relationship `entries`: one-to-many collection of Entry, lazy = "select" (loaded on first access; add(), remove(), assign(), iteration)
   [[nodiscard]] ::ormc::Collection<::golden::post_update_cycle::Entry>& entries() noexcept { return ormc_rel_entries_; }
   /// Relationship `favorite_entry`: many-to-one reference to Entry, lazy = "select" (loaded on first access; no SQL when the target is in the identity map)
   /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached object that must load
