@@ -115,7 +115,9 @@ std::vector<std::string> MetaData::create_statements(DialectKind dialect_kind) c
     without.columns = columns;
     out.push_back(dialect->create_table(without));
   }
-  for (const DeferredForeignKey& d : p.deferred) out.push_back(dialect->add_foreign_key(*d.table, *d.column));
+  // A composite foreign key is deferred column by column (they share a parent) but added once.
+  for (const DeferredForeignKey& d : p.deferred)
+    if (detail::leads_foreign_key(*d.table, *d.column)) out.push_back(dialect->add_foreign_key(*d.table, *d.column));
   for (const TableInfo* table : p.order) {
     for (std::string& sql : dialect->create_indexes(*table)) out.push_back(std::move(sql));
   }
@@ -129,7 +131,8 @@ void MetaData::drop_all(Database& db) const {
   const Plan p = plan(tables_, dialect.allows_forward_references());
   std::vector<std::string> statements;
   // The foreign keys that closed a cycle go first; then no table is referenced by one dropped later.
-  for (const DeferredForeignKey& d : p.deferred) statements.push_back(dialect.drop_foreign_key(*d.table, *d.column));
+  for (const DeferredForeignKey& d : p.deferred)
+    if (detail::leads_foreign_key(*d.table, *d.column)) statements.push_back(dialect.drop_foreign_key(*d.table, *d.column));
   for (auto it = p.order.rbegin(); it != p.order.rend(); ++it) statements.push_back(dialect.drop_table(**it));
   run_in_transaction(db, statements);
 }

@@ -1283,5 +1283,51 @@ TEST(SemaRobustness, HandBuiltOddTreesNeverCrash) {
   EXPECT_GT(sink.error_count(), 0u);
 }
 
+// Columns referencing every column of a two-column primary key form one composite foreign key
+// (a database checks the key as a whole); two such references to one table are two groups, paired
+// in column order.
+TEST(SemaForeignKeys, ColumnsReferencingACompositeKeyFormOneConstraintEach) {
+  const std::string src = R"(schema t;
+entity Zone { code: String(8) primary_key; num: Integer primary_key autoincrement(false); }
+entity Site {
+    id: Integer primary_key;
+    home_code: String(8)? foreign_key(Zone.code);
+    home_num: Integer? foreign_key(Zone.num);
+    away_num: Integer? foreign_key(Zone.num);
+    away_code: String(8)? foreign_key(Zone.code);
+    plain: Integer?;
+}
+)";
+  const auto c = compile(src);
+  ASSERT_NE(c->schema, nullptr) << testing::PrintToString(c->diagnostics());
+  const model::Table* site = nullptr;
+  for (const auto& e : c->schema->entities)
+    if (e->name == "Site") site = &e->table;
+  ASSERT_NE(site, nullptr);
+  const auto group = [&](const std::string& attribute) -> int {
+    const model::Column* column = site->find_column(attribute);
+    return column && column->foreign_key ? column->foreign_key->composite : -1;
+  };
+  EXPECT_EQ(group("home_code"), 1);
+  EXPECT_EQ(group("home_num"), 1);
+  EXPECT_EQ(group("away_num"), 2);
+  EXPECT_EQ(group("away_code"), 2);
+  EXPECT_EQ(group("plain"), -1);
+}
+
+TEST(SemaErrors, ForeignKeyToOneColumnOfACompositeKey) {
+  const std::string src = R"(schema t;
+entity Zone { code: String(8) primary_key; num: Integer primary_key autoincrement(false); }
+entity Site { id: Integer primary_key; zone_code: String(8)? foreign_key(Zone.code); }
+)";
+  const auto c = compile(src);
+  EXPECT_EQ(c->schema, nullptr);
+  EXPECT_TRUE(contains(c->diagnostics(), at(src, "foreign_key(Zone.code)") +
+                                             ": error: foreign key 'zone_code' references 'Zone.code', one column "
+                                             "of a 2-column primary key: reference every key column, each from a "
+                                             "column of its own"))
+      << testing::PrintToString(c->diagnostics());
+}
+
 }  // namespace
 }  // namespace ormc::sema

@@ -123,6 +123,26 @@ constexpr ColumnInfo kBColumns[] = {
 constexpr TableInfo kA = table("a", kAColumns);
 constexpr TableInfo kB = table("b", kBColumns);
 
+// A two-column key referenced by a composite foreign key, in a cycle: zone -> site (one column)
+// and site -> zone (both key columns, one constraint).
+constexpr ForeignKeyInfo kToSite{.table = "site", .column = "id"};
+constexpr ForeignKeyInfo kToZoneCode{
+    .table = "zone", .column = "code", .ondelete = ForeignKeyAction::Cascade, .composite = 1};
+constexpr ForeignKeyInfo kToZoneNum{
+    .table = "zone", .column = "num", .ondelete = ForeignKeyAction::Cascade, .composite = 1};
+constexpr ColumnInfo kZoneColumns[] = {
+    {.attribute = "code", .name = "code", .type = Type::String, .primary_key = true},
+    {.attribute = "num", .name = "num", .type = Type::Integer, .primary_key = true},
+    {.attribute = "capital_id", .name = "capital_id", .type = Type::Integer, .nullable = true, .foreign_key = &kToSite},
+};
+constexpr ColumnInfo kSiteColumns[] = {
+    {.attribute = "id", .name = "id", .type = Type::Integer, .primary_key = true, .autoincrement = true},
+    {.attribute = "zone_code", .name = "zone_code", .type = Type::String, .foreign_key = &kToZoneCode},
+    {.attribute = "zone_num", .name = "zone_num", .type = Type::Integer, .foreign_key = &kToZoneNum},
+};
+constexpr TableInfo kZone = table("zone", kZoneColumns);
+constexpr TableInfo kSite = table("site", kSiteColumns);
+
 struct DdlCase {
   const TableInfo* table;
   DialectKind dialect;
@@ -314,3 +334,24 @@ TEST(MetaDataTest, ColumnIndexFindsBySqlName) {
 }
 
 }  // namespace
+
+// Columns of one composite group become one FOREIGN KEY constraint, inline or (closing a cycle on
+// PostgreSQL) added and dropped once by ALTER TABLE under one name.
+TEST(MetaDataTest, CompositeForeignKeyIsOneConstraint) {
+  constexpr const TableInfo* tables[] = {&kSite, &kZone};
+  const ormc::MetaData md(tables, {});
+  const std::vector<std::string> want_pg = {
+      "CREATE TABLE IF NOT EXISTS site (id serial PRIMARY KEY, zone_code text NOT NULL, zone_num integer NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS zone (code text NOT NULL, num integer NOT NULL, capital_id integer, "
+      "PRIMARY KEY (code, num), FOREIGN KEY (capital_id) REFERENCES site (id))",
+      "ALTER TABLE site DROP CONSTRAINT IF EXISTS fk_site_zone_code_zone_num, ADD CONSTRAINT "
+      "fk_site_zone_code_zone_num FOREIGN KEY (zone_code, zone_num) REFERENCES zone (code, num) ON DELETE CASCADE",
+  };
+  EXPECT_EQ(md.create_statements(DialectKind::PostgreSQL), want_pg);
+  const auto sqlite = md.create_statements(DialectKind::SQLite);
+  ASSERT_EQ(sqlite.size(), 2u);
+  EXPECT_EQ(sqlite[0],
+            "CREATE TABLE IF NOT EXISTS site (id INTEGER PRIMARY KEY, zone_code TEXT NOT NULL, zone_num INTEGER "
+            "NOT NULL, FOREIGN KEY (zone_code, zone_num) REFERENCES zone (code, num) ON DELETE CASCADE)");
+}
+

@@ -20,11 +20,30 @@ const char* action_sql(ForeignKeyAction action) {
   return "";
 }
 
+/// The columns of the FOREIGN KEY constraint `c` belongs to, in table order: itself, or every
+/// column of its composite group (as the runtime's Dialect groups them).
+std::vector<const Column*> foreign_key_columns(const Table& t, const Column& c) {
+  if (c.foreign_key->composite == 0) return {&c};
+  std::vector<const Column*> out;
+  for (const Column& other : t.columns)
+    if (other.foreign_key && other.foreign_key->composite == c.foreign_key->composite) out.push_back(&other);
+  return out;
+}
+
+/// Only the first column of a constraint creates it.
+bool leads_foreign_key(const Table& t, const Column& c) { return foreign_key_columns(t, c).front() == &c; }
+
 /// FOREIGN KEY clause pieces, shared by CREATE TABLE and ALTER TABLE ... ADD CONSTRAINT.
-void set_foreign_key(mu::data& view, const Column& c) {
-  view.set("column", quote_identifier(c.sql_name));
+void set_foreign_key(mu::data& view, const Table& t, const Column& c) {
+  std::string columns;
+  std::string ref_columns;
+  for (const Column* member : foreign_key_columns(t, c)) {
+    columns += (columns.empty() ? "" : ", ") + quote_identifier(member->sql_name);
+    ref_columns += (ref_columns.empty() ? "" : ", ") + quote_identifier(member->foreign_key->column->sql_name);
+  }
+  view.set("column", columns);
   view.set("ref_table", quote_identifier(c.foreign_key->table->sql_name));
-  view.set("ref_column", quote_identifier(c.foreign_key->column->sql_name));
+  view.set("ref_column", ref_columns);
   // kainjow treats "" as true in a section, hence the flags.
   view.set("has_ondelete", c.foreign_key->ondelete != ForeignKeyAction::Unspecified);
   view.set("ondelete", action_sql(c.foreign_key->ondelete));
@@ -71,9 +90,9 @@ mu::data table_view(const Table& t, const DdlPlan& plan, SqlDialect dialect) {
     elements.push_back(e);
   }
   for (const Column& c : t.columns) {
-    if (!c.foreign_key || deferred(c)) continue;
+    if (!c.foreign_key || deferred(c) || !leads_foreign_key(t, c)) continue;
     mu::data e = element(count, "is_foreign_key");
-    set_foreign_key(e, c);
+    set_foreign_key(e, t, c);
     elements.push_back(e);
   }
   for (const std::string& check : t.checks) {
@@ -107,10 +126,14 @@ mu::data ddl_view(const Schema& schema, SqlDialect dialect) {
 
   mu::data deferred{mu::data::type::list};
   for (const DeferredForeignKey& d : plan.deferred) {
+    // A composite foreign key is deferred column by column (they share a parent) but added once.
+    if (!leads_foreign_key(*d.table, *d.column)) continue;
+    std::vector<std::string_view> names;
+    for (const Column* member : foreign_key_columns(*d.table, *d.column)) names.push_back(member->sql_name);
     mu::data view;
     view.set("table", quote_identifier(d.table->sql_name));
-    view.set("name", quote_identifier(generated_constraint_name("fk", d.table->sql_name, {d.column->sql_name})));
-    set_foreign_key(view, *d.column);
+    view.set("name", quote_identifier(generated_constraint_name("fk", d.table->sql_name, names)));
+    set_foreign_key(view, *d.table, *d.column);
     deferred.push_back(view);
   }
 

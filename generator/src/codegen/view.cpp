@@ -189,7 +189,9 @@ mu::data table_view(const Table& t) {
       fk.set("init", ".table = " + names::string_literal(c.foreign_key->table->sql_name) +
                          ", .column = " + names::string_literal(c.foreign_key->column->sql_name) +
                          ", .ondelete = ::ormc::ForeignKeyAction::" + action_name(c.foreign_key->ondelete) +
-                         ", .onupdate = ::ormc::ForeignKeyAction::" + action_name(c.foreign_key->onupdate));
+                         ", .onupdate = ::ormc::ForeignKeyAction::" + action_name(c.foreign_key->onupdate) +
+                         (c.foreign_key->composite == 0 ? std::string()
+                                                        : ", .composite = " + std::to_string(c.foreign_key->composite)));
       fks.push_back(fk);
     }
   }

@@ -37,6 +37,9 @@ struct ForeignKey {
   ForeignKeyAction ondelete = ForeignKeyAction::Unspecified;
   ForeignKeyAction onupdate = ForeignKeyAction::Unspecified;
   Location where;
+  /// Columns referencing every column of a multi-column primary key share a group number (1, 2,
+  /// ... within their table) and become one FOREIGN KEY constraint; 0: a constraint of its own.
+  std::uint16_t composite = 0;
 };
 
 /// A literal default: `default(...)` (client side) or `server_default(...)`.

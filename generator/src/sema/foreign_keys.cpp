@@ -57,6 +57,14 @@ bool referenceable(const model::Table& table, const model::Column& column) {
   });
 }
 
+/// Unique by itself: a single-column primary key, `unique`, or a one-column unique index.
+bool referenceable_alone(const model::Table& table, const model::Column& column) {
+  if (column.unique || (column.primary_key && table.primary_key.size() == 1)) return true;
+  return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const model::Index& i) {
+    return i.unique && i.columns.size() == 1 && i.columns.front() == column.position;
+  });
+}
+
 std::optional<model::ForeignKeyAction> action(Context& ctx, const ast::Arg* arg, const model::Column& column) {
   if (arg == nullptr) return model::ForeignKeyAction::Unspecified;
   const auto text = expect_string(ctx, arg->value, q(arg->name->text));
@@ -133,12 +141,60 @@ void resolve(Context& ctx, Decl& decl, const PendingForeignKey& pending) {
   column.foreign_key = model::ForeignKey{ref_decl->view, ref, *ondelete, *onupdate, m.name.where};
 }
 
+/// Columns of `table` that reference the columns of another table's multi-column primary key
+/// form one FOREIGN KEY constraint each set (a database checks the key as a whole): in column
+/// order, a column joins the first unfinished set to that table, with the same actions, that
+/// lacks its referenced column. A set left unfinished references part of a key, which no database
+/// accepts unless that column is unique on its own.
+void group_composite_foreign_keys(Context& ctx, model::Table& table) {
+  struct Group {
+    std::vector<model::Column*> columns;
+    std::uint16_t number = 0;
+  };
+  std::vector<Group> groups;
+  for (model::Column& column : table.columns) {
+    if (!column.foreign_key) continue;
+    const model::ForeignKey& fk = *column.foreign_key;
+    if (fk.table->primary_key.size() < 2 || !fk.column->primary_key) continue;
+    const auto fits = [&](const Group& g) {
+      const model::ForeignKey& first = *g.columns.front()->foreign_key;
+      return g.columns.size() < fk.table->primary_key.size() && first.table == fk.table &&
+             first.ondelete == fk.ondelete && first.onupdate == fk.onupdate &&
+             std::none_of(g.columns.begin(), g.columns.end(),
+                          [&](const model::Column* c) { return c->foreign_key->column == fk.column; });
+    };
+    const auto group = std::find_if(groups.begin(), groups.end(), fits);
+    if (group == groups.end()) groups.push_back({{&column}});
+    else group->columns.push_back(&column);
+  }
+  std::uint16_t next = 0;
+  for (Group& g : groups) {
+    const model::ForeignKey& first = *g.columns.front()->foreign_key;
+    if (g.columns.size() == first.table->primary_key.size()) {
+      ++next;
+      for (model::Column* c : g.columns) c->foreign_key->composite = next;
+      continue;
+    }
+    for (model::Column* c : g.columns) {
+      const model::Column& ref = *c->foreign_key->column;
+      if (ref.unique || referenceable_alone(*first.table, ref)) continue;
+      diag::Diagnostic& e = ctx.sink.error(
+          c->foreign_key->where, "foreign key " + q(c->attribute) + " references " +
+                                     q(first.table->dsl_name + "." + ref.attribute) + ", one column of a " +
+                                     std::to_string(first.table->primary_key.size()) +
+                                     "-column primary key: reference every key column, each from a column of its own");
+      diag::Sink::note(e, ref.where, q(ref.attribute) + " is declared here");
+    }
+  }
+}
+
 }  // namespace
 
 void resolve_foreign_keys(Context& ctx) {
   for (const auto& decl : ctx.decls) {
     if (!decl->local()) continue;
     for (const PendingForeignKey& pending : decl->foreign_keys) resolve(ctx, *decl, pending);
+    if (decl->table != nullptr) group_composite_foreign_keys(ctx, *decl->table);
   }
 }
 

@@ -31,6 +31,9 @@ struct ForeignKeyInfo {
   std::string_view column{};  ///< SQL name of the referenced column
   ForeignKeyAction ondelete = ForeignKeyAction::Unspecified;
   ForeignKeyAction onupdate = ForeignKeyAction::Unspecified;
+  /// Columns referencing a multi-column primary key share a number (1, 2, ... within their table)
+  /// and form one FOREIGN KEY constraint, led by the first of them; 0: a constraint of its own.
+  std::uint16_t composite = 0;
 };
 
 /// A default computed by the server (`server_default(...)`), spelled per dialect by the runtime.

@@ -2,7 +2,7 @@
 #pragma once
 
 /// Bumped whenever generated code and the runtime stop fitting together.
-#define ORMC_RUNTIME_ABI_VERSION 2
+#define ORMC_RUNTIME_ABI_VERSION 3
 
 namespace ormc {
 inline constexpr int runtime_abi_version = ORMC_RUNTIME_ABI_VERSION;

@@ -101,15 +101,34 @@ std::string Dialect::quote_identifier(std::string_view identifier) const {
 
 namespace {
 
-std::string foreign_key_clause(const Dialect& d, const ColumnInfo& column) {
+/// The columns of the FOREIGN KEY constraint `column` belongs to, in table order: itself, or
+/// every column of its composite group.
+std::vector<const ColumnInfo*> foreign_key_columns(const TableInfo& table, const ColumnInfo& column) {
+  const std::uint16_t group = column.foreign_key->composite;
+  if (group == 0) return {&column};
+  std::vector<const ColumnInfo*> out;
+  for (const ColumnInfo& c : table.columns)
+    if (c.foreign_key != nullptr && c.foreign_key->composite == group) out.push_back(&c);
+  return out;
+}
+
+std::string foreign_key_clause(const Dialect& d, const TableInfo& table, const ColumnInfo& column) {
+  const std::vector<const ColumnInfo*> columns = foreign_key_columns(table, column);
   const ForeignKeyInfo& fk = *column.foreign_key;
-  std::string sql = "FOREIGN KEY (";
-  d.append_identifier(sql, column.name);
-  sql += ") REFERENCES ";
+  const auto list = [&](std::string& sql, auto name_of) {
+    sql += '(';
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) sql += ", ";
+      d.append_identifier(sql, name_of(*columns[i]));
+    }
+    sql += ')';
+  };
+  std::string sql = "FOREIGN KEY ";
+  list(sql, [](const ColumnInfo& c) { return c.name; });
+  sql += " REFERENCES ";
   d.append_identifier(sql, fk.table);
-  sql += " (";
-  d.append_identifier(sql, fk.column);
-  sql += ')';
+  sql += ' ';
+  list(sql, [](const ColumnInfo& c) { return c.foreign_key->column; });
   if (fk.ondelete != ForeignKeyAction::Unspecified)
     fmt::format_to(std::back_inserter(sql), " ON DELETE {}", action_sql(fk.ondelete));
   if (fk.onupdate != ForeignKeyAction::Unspecified)
@@ -118,7 +137,9 @@ std::string foreign_key_clause(const Dialect& d, const ColumnInfo& column) {
 }
 
 std::string foreign_key_name(const TableInfo& table, const ColumnInfo& column) {
-  return generated_name("fk", table, std::array{column.name});
+  std::vector<std::string_view> names;
+  for (const ColumnInfo* c : foreign_key_columns(table, column)) names.push_back(c->name);
+  return generated_name("fk", table, names);
 }
 
 }  // namespace
@@ -164,9 +185,9 @@ std::string Dialect::create_table(const TableInfo& table) const {
     sql += ')';
   }
   for (const ColumnInfo& c : table.columns) {
-    if (c.foreign_key == nullptr) continue;
+    if (c.foreign_key == nullptr || !leads_foreign_key(table, c)) continue;
     separate();
-    sql += foreign_key_clause(*this, c);
+    sql += foreign_key_clause(*this, table, c);
   }
   for (std::string_view check : table.checks) {
     separate();
@@ -211,12 +232,20 @@ std::string Dialect::drop_table(const TableInfo& table) const {
 std::string Dialect::add_foreign_key(const TableInfo& table, const ColumnInfo& column) const {
   const std::string name = quote_identifier(foreign_key_name(table, column));
   return fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}, ADD CONSTRAINT {} {}", quote_identifier(table.name),
-                     name, name, foreign_key_clause(*this, column));
+                     name, name, foreign_key_clause(*this, table, column));
 }
 
 std::string Dialect::drop_foreign_key(const TableInfo& table, const ColumnInfo& column) const {
   return fmt::format("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}", quote_identifier(table.name),
                      quote_identifier(foreign_key_name(table, column)));
+}
+
+bool leads_foreign_key(const TableInfo& table, const ColumnInfo& column) {
+  const std::uint16_t group = column.foreign_key->composite;
+  if (group == 0) return true;
+  for (const ColumnInfo& c : table.columns)
+    if (c.foreign_key != nullptr && c.foreign_key->composite == group) return &c == &column;
+  return false;
 }
 
 std::unique_ptr<Dialect> make_dialect(DialectKind kind) {

@@ -56,4 +56,9 @@ class Dialect {
 
 [[nodiscard]] std::unique_ptr<Dialect> make_dialect(DialectKind kind);
 
+/// Whether `column` (which has a foreign key) is the first column of its FOREIGN KEY constraint:
+/// a constraint of its own, or the first of a composite group (ForeignKeyInfo::composite). Only
+/// the leading column's constraint is created, added or dropped.
+[[nodiscard]] bool leads_foreign_key(const TableInfo& table, const ColumnInfo& column);
+
 }  // namespace ormc::detail

@@ -3,8 +3,8 @@
 
 #include <ormc/ormc.hpp>
 
-static_assert(ORMC_RUNTIME_ABI_VERSION == 2,
-              "input.orm.hpp was generated for ormc runtime ABI 2: regenerate it with the ormc that matches this runtime");
+static_assert(ORMC_RUNTIME_ABI_VERSION == 3,
+              "input.orm.hpp was generated for ormc runtime ABI 3: regenerate it with the ormc that matches this runtime");
 
 namespace bank {
 
