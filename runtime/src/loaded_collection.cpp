@@ -17,23 +17,13 @@ bool has_row(Status s) { return s == Status::Persistent || s == Status::Deleted 
 
 using Items = LoadedCollectionState::Items;
 
-Items::iterator find_in(Items& items, const Object* o) {
-  return std::find_if(items.begin(), items.end(), [&](const auto& p) { return p.get() == o; });
-}
-
-bool holds(Items& items, const Object* o) { return find_in(items, o) != items.end(); }
-
-void append_once(Items& items, const std::shared_ptr<Object>& o) {
-  if (!holds(items, o.get())) items.push_back(o);
-}
-
 bool pending_add_of(const RelationshipState& state, const std::shared_ptr<Object>& child) {
   return std::find(state.added().begin(), state.added().end(), child) != state.added().end();
 }
 
 }  // namespace
 
-Items& LoadedCollectionState::working(bool for_unit_of_work) {
+MemberList& LoadedCollectionState::working(bool for_unit_of_work) {
   load(for_unit_of_work);
   return items_;
 }
@@ -41,10 +31,10 @@ Items& LoadedCollectionState::working(bool for_unit_of_work) {
 std::shared_ptr<const Items> LoadedCollectionState::snapshot() {
   // No ownership: the collection holds its items strongly (see ormc/collection.hpp), so the
   // pointer only has to stay valid as long as the collection is not changed.
-  return std::shared_ptr<const Items>(std::shared_ptr<const void>(), &working());
+  return std::shared_ptr<const Items>(std::shared_ptr<const void>(), &working().items());
 }
 
-Items LoadedCollectionState::loaded_items() const { return loaded_ ? items_ : Items{}; }
+Items LoadedCollectionState::loaded_items() const { return loaded_ ? items_.items() : Items{}; }
 
 LoaderStrategy LoadedCollectionState::strategy() const noexcept { return overridden_ ? strategy_ : info().lazy; }
 
@@ -74,31 +64,31 @@ void LoadedCollectionState::accept_loaded(Items rows) {
   const RelationshipInfo& rel = info();
   // What memory knows and the database doesn't yet: unflushed adds and removes, and children
   // whose reference names this parent (back_populates) while autoflush is off.
-  for (const auto& c : added()) append_once(rows, c);
-  for (const auto& c : queued_) append_once(rows, c);
-  for (const auto& c : removed())
-    if (auto it = find_in(rows, c.get()); it != rows.end()) rows.erase(it);
-  items_ = std::move(rows);
+  MemberList items;
+  for (const auto& c : rows) items.push_back_once(c);
+  for (const auto& c : added()) items.push_back_once(c);
+  for (const auto& c : queued_.items()) items.push_back_once(c);
+  for (const auto& c : removed()) items.erase(c.get());
+  items_ = std::move(items);
   queued_.clear();
   loaded_ = true;
   if (!items_.empty()) register_cycle_candidate(owner());  // strong holds (ormc/cycles.hpp)
   // A many-to-one that a selectin batch or a joined load read holds its target; now that this
   // collection holds the child, the child's reference lets go (else the two would keep each other alive).
   if (const RelationshipInfo* pair = paired_relationship(rel); pair && is_reference(*pair))
-    for (const auto& item : items_)
+    for (const auto& item : items_.items())
       if (ReferenceState* ref = reference_state(*item, *pair)) ref->release_hold(&owner());
 }
 
-bool LoadedCollectionState::contains_object(const Object* child) { return holds(working(), child); }
+bool LoadedCollectionState::contains_object(const Object* child) { return working().contains(child); }
 
 void LoadedCollectionState::add_object(std::shared_ptr<Object> child) {
   collect_cycles_if_due();  // first: a collection frees objects, so nothing may be half done
   check_child(child, "add");
-  Items& items = working();  // SQLAlchemy's append loads the collection first (noload: no SQL)
-  if (holds(items, child.get())) return;
-  items.push_back(child);
+  // SQLAlchemy's append loads the collection first (noload: no SQL)
+  if (!working().push_back_once(child)) return;
   register_cycle_candidate(owner());  // a strong hold (ormc/cycles.hpp); m2m pairs hold both ways
-  record_add(child);  // outside the scope above: its save-update cascade may come back here
+  record_add(child);  // after the append: its save-update cascade may come back here
   // back_populates, in memory only: the child's reference (or the other collection) names this
   // owner now; the child leaves the collection of its previous parent if that one is loaded.
   const RelationshipInfo* pair = paired_relationship(info());
@@ -115,12 +105,9 @@ void LoadedCollectionState::add_object(std::shared_ptr<Object> child) {
 
 void LoadedCollectionState::remove_object(const std::shared_ptr<Object>& child) {
   check_child(child, "remove");
-  Items& items = working();
-  auto it = find_in(items, child.get());
-  if (it == items.end())
+  if (!working().erase(child.get()))
     throw InvalidRequestError("Object '" + std::string(child->ormc_entity().name) + "' is not in collection \"" +
                               describe() + "\"; it can't be removed from it");
-  items.erase(it);
   const Status owner_status = ObjectAccess::state(owner()).status;
   const Status child_status = ObjectAccess::state(*child).status;
   // UPDATE to NULL, orphan DELETE or association DELETE at flush; or, for an unflushed add, the
@@ -139,7 +126,7 @@ void LoadedCollectionState::remove_object(const std::shared_ptr<Object>& child) 
 
 void LoadedCollectionState::assign_objects(const Items& children) {
   for (const auto& c : children) check_child(c, "assign");
-  const Items current = working();  // a copy: remove_object() changes the collection
+  const Items current = working().items();  // a copy: remove_object() changes the collection
   for (const auto& c : current)
     if (std::find(children.begin(), children.end(), c) == children.end()) remove_object(c);
   for (const auto& c : children) add_object(c);
@@ -155,16 +142,16 @@ void LoadedCollectionState::backref_add(const std::shared_ptr<Object>& child) {
       !contains_object(child.get()))
     static_cast<MapCollectionState*>(this)->make_room_for(child);
   if (loaded_) {
-    Items& items = working(true);
-    const Items previous = info().uselist ? Items{} : items;  // only a one-to-one replaces
-    append_once(items, child);
+    MemberList& items = working(true);
+    const Items previous = info().uselist ? Items{} : items.items();  // only a one-to-one replaces
+    items.push_back_once(child);
     // One-to-one: the object it held before is replaced, as if removed by the user (its foreign
     // key becomes NULL, or it is deleted with delete-orphan).
     if (!info().uselist)
       for (const auto& old : previous)
         if (old != child) remove_object(old);
   } else {
-    append_once(queued_, child);
+    queued_.push_back_once(child);
   }
   register_cycle_candidate(owner());  // the child may pin this owner: a cycle (ormc/cycles.hpp)
   if (SessionCore* session = ObjectAccess::state(owner()).session) {
@@ -174,8 +161,8 @@ void LoadedCollectionState::backref_add(const std::shared_ptr<Object>& child) {
 }
 
 void LoadedCollectionState::forget(const Object* child) noexcept {
-  if (auto it = find_in(items_, child); it != items_.end()) items_.erase(it);
-  if (auto it = find_in(queued_, child); it != queued_.end()) queued_.erase(it);
+  items_.erase(child);
+  queued_.erase(child);
 }
 
 void LoadedCollectionState::backref_remove(const Object* child) noexcept {

@@ -37,8 +37,8 @@ void ReferenceState::release_holds() noexcept {
 // included) and the back_populates queue.
 void LoadedCollectionState::visit_holds(HoldVisitor& visitor) const {
   RelationshipState::visit_holds(visitor);
-  for (const auto& o : items_) visitor.hold(o);
-  for (const auto& o : queued_) visitor.hold(o);
+  for (const auto& o : items_.items()) visitor.hold(o);
+  for (const auto& o : queued_.items()) visitor.hold(o);
 }
 
 void LoadedCollectionState::release_holds() noexcept {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ormc/detail/item_iterator.hpp"
+#include "ormc/detail/member_list.hpp"
 #include "ormc/detail/relationship_state.hpp"
 
 namespace ormc {
@@ -61,7 +62,7 @@ class LoadedCollectionState : public RelationshipState {
   /// back_populates: a child's reference now names (or no longer names) this owner. Memory only:
   /// appended when loaded, queued otherwise (SQLAlchemy's pending collection, never loaded for it).
   void backref_add(const std::shared_ptr<Object>& child);
-  [[nodiscard]] const Items& queued() const noexcept { return queued_; }
+  [[nodiscard]] const Items& queued() const noexcept { return queued_.items(); }
   void backref_remove(const Object* child) noexcept;
   /// delete-orphan: `child`'s reference to this owner was cleared by the user, so it is removed
   /// as by remove() (DELETE at flush) — without loading the collection.
@@ -78,12 +79,12 @@ class LoadedCollectionState : public RelationshipState {
 
  private:
   /// Loads if needed and returns the items to work on.
-  Items& working(bool for_unit_of_work = false);
+  MemberList& working(bool for_unit_of_work = false);
   /// Drops `child` from memory (items and queue) without recording anything.
   void forget(const Object* child) noexcept;
 
-  Items items_;
-  Items queued_;  ///< back_populates adds while not loaded
+  MemberList items_;
+  MemberList queued_;  ///< back_populates adds while not loaded
   bool loaded_ = false;
   bool overridden_ = false;  ///< strategy_ replaces the relationship's lazy = ...
   LoaderStrategy strategy_ = LoaderStrategy::Select;
