@@ -17,120 +17,24 @@ bool has_row(Status s) { return s == Status::Persistent || s == Status::Deleted 
 
 using Items = LoadedCollectionState::Items;
 
-Items::iterator find_in(Items& items, const Object* o) {
-  return std::find_if(items.begin(), items.end(), [&](const auto& p) { return p.get() == o; });
-}
-
-bool holds(Items& items, const Object* o) { return find_in(items, o) != items.end(); }
-
-void append_once(Items& items, const std::shared_ptr<Object>& o) {
-  if (!holds(items, o.get())) items.push_back(o);
-}
-
 bool pending_add_of(const RelationshipState& state, const std::shared_ptr<Object>& child) {
   return std::find(state.added().begin(), state.added().end(), child) != state.added().end();
 }
 
-/// Puts a weakly holding side back to weak pointers when the scope ends (also on exceptions).
-struct Settle {
-  LoadedCollectionState& state;
-  void (LoadedCollectionState::*fn)() noexcept;
-  ~Settle() { (state.*fn)(); }
-};
-
 }  // namespace
 
-bool LoadedCollectionState::weak_side() const noexcept {
-  const RelationshipInfo& rel = info();
-  if (rel.kind != RelationshipKind::ManyToMany) return false;
-  const RelationshipInfo* pair = paired_relationship(rel);
-  if (pair == nullptr || pair->kind != RelationshipKind::ManyToMany) return false;
-  // Deterministic choice of one side per pair: the one whose "Entity.member" sorts last.
-  const std::string_view mine = owner().ormc_entity().name;
-  const std::string_view theirs = rel.target().name;
-  if (mine != theirs) return mine > theirs;
-  return rel.name > pair->name;
-}
-
-bool LoadedCollectionState::held_back(const std::shared_ptr<Object>& item) const {
-  const RelationshipInfo* pair = paired_relationship(info());
-  LoadedCollectionState* other = pair ? loaded_collection_state(*item, *pair) : nullptr;
-  if (other == nullptr || !other->loaded()) return false;
-  const Object* self = &owner();
-  if (std::any_of(other->items_.begin(), other->items_.end(), [&](const auto& p) { return p.get() == self; })) return true;
-  return std::any_of(other->entries_.begin(), other->entries_.end(), [&](const Entry& e) {
-    return e.strong ? e.strong.get() == self : e.weak.lock().get() == self;
-  });
-}
-
-void LoadedCollectionState::weaken_held() noexcept {
-  for (Entry& e : entries_) {
-    if (!e.strong) continue;
-    bool held = false;
-    try {
-      held = held_back(e.strong);
-    } catch (...) {
-      held = false;  // keeping it strong is always safe for correctness
-    }
-    if (held) {
-      e.weak = e.strong;
-      e.strong.reset();
-    }
-  }
-}
-
-Items& LoadedCollectionState::working(bool for_unit_of_work) {
+MemberList& LoadedCollectionState::working(bool for_unit_of_work) {
   load(for_unit_of_work);
-  if (!weak_side() || !items_.empty() || entries_.empty()) return items_;
-  items_.reserve(entries_.size());
-  for (const Entry& e : entries_) {
-    auto o = e.strong ? e.strong : e.weak.lock();
-    if (!o) {
-      // An item was freed (nothing else held it): what the collection holds comes from the
-      // database again.
-      items_.clear();
-      entries_.clear();
-      loaded_ = false;
-      load(for_unit_of_work);
-      return items_;
-    }
-    items_.push_back(std::move(o));
-  }
-  entries_.clear();
   return items_;
 }
 
-void LoadedCollectionState::settle() noexcept {
-  if (!weak_side() || !loaded_) return;
-  entries_.clear();
-  for (auto& o : items_) {
-    bool held = false;
-    try {
-      held = held_back(o);
-    } catch (...) {
-      held = false;
-    }
-    entries_.push_back(held ? Entry{nullptr, o} : Entry{std::move(o), {}});
-  }
-  items_.clear();
-}
-
 std::shared_ptr<const Items> LoadedCollectionState::snapshot() {
-  Items& items = working();
-  if (!weak_side()) return std::shared_ptr<const Items>(std::shared_ptr<const void>(), &items);  // no ownership
-  auto copy = std::make_shared<const Items>(items);
-  settle();
-  return copy;
+  // No ownership: the collection holds its items strongly (see ormc/collection.hpp), so the
+  // pointer only has to stay valid as long as the collection is not changed.
+  return std::shared_ptr<const Items>(std::shared_ptr<const void>(), &working().items());
 }
 
-Items LoadedCollectionState::loaded_items() const {
-  if (!loaded_) return {};
-  if (!items_.empty() || entries_.empty()) return items_;
-  Items out;
-  for (const Entry& e : entries_)
-    if (auto o = e.strong ? e.strong : e.weak.lock()) out.push_back(std::move(o));
-  return out;
-}
+Items LoadedCollectionState::loaded_items() const { return loaded_ ? items_.items() : Items{}; }
 
 LoaderStrategy LoadedCollectionState::strategy() const noexcept { return overridden_ ? strategy_ : info().lazy; }
 
@@ -160,43 +64,31 @@ void LoadedCollectionState::accept_loaded(Items rows) {
   const RelationshipInfo& rel = info();
   // What memory knows and the database doesn't yet: unflushed adds and removes, and children
   // whose reference names this parent (back_populates) while autoflush is off.
-  for (const auto& c : added()) append_once(rows, c);
-  for (const auto& c : queued_) append_once(rows, c);
-  for (const auto& c : removed())
-    if (auto it = find_in(rows, c.get()); it != rows.end()) rows.erase(it);
-  items_ = std::move(rows);
-  entries_.clear();
+  MemberList items;
+  for (const auto& c : rows) items.push_back_once(c);
+  for (const auto& c : added()) items.push_back_once(c);
+  for (const auto& c : queued_.items()) items.push_back_once(c);
+  for (const auto& c : removed()) items.erase(c.get());
+  items_ = std::move(items);
   queued_.clear();
   loaded_ = true;
   if (!items_.empty()) register_cycle_candidate(owner());  // strong holds (ormc/cycles.hpp)
   // A many-to-one that a selectin batch or a joined load read holds its target; now that this
   // collection holds the child, the child's reference lets go (else the two would keep each other alive).
   if (const RelationshipInfo* pair = paired_relationship(rel); pair && is_reference(*pair))
-    for (const auto& item : items_)
+    for (const auto& item : items_.items())
       if (ReferenceState* ref = reference_state(*item, *pair)) ref->release_hold(&owner());
-  // The other side of a many-to-many pair may hold its items strongly only while this side
-  // doesn't hold them back: tell the loaded ones.
-  if (const RelationshipInfo* pair = paired_relationship(rel); pair && rel.kind == RelationshipKind::ManyToMany)
-    for (const auto& item : items_)
-      if (LoadedCollectionState* other = loaded_collection_state(*item, *pair); other && other->weak_side())
-        other->weaken_held();
 }
 
-bool LoadedCollectionState::contains_object(const Object* child) {
-  Settle settle_after{*this, &LoadedCollectionState::settle};
-  return holds(working(), child);
-}
+bool LoadedCollectionState::contains_object(const Object* child) { return working().contains(child); }
 
 void LoadedCollectionState::add_object(std::shared_ptr<Object> child) {
   collect_cycles_if_due();  // first: a collection frees objects, so nothing may be half done
   check_child(child, "add");
-  {
-    Settle settle_after{*this, &LoadedCollectionState::settle};
-    Items& items = working();  // SQLAlchemy's append loads the collection first (noload: no SQL)
-    if (holds(items, child.get())) return;
-    items.push_back(child);
-  }
-  record_add(child);  // outside the scope above: its save-update cascade may come back here
+  // SQLAlchemy's append loads the collection first (noload: no SQL)
+  if (!working().push_back_once(child)) return;
+  register_cycle_candidate(owner());  // a strong hold (ormc/cycles.hpp); m2m pairs hold both ways
+  record_add(child);  // after the append: its save-update cascade may come back here
   // back_populates, in memory only: the child's reference (or the other collection) names this
   // owner now; the child leaves the collection of its previous parent if that one is loaded.
   const RelationshipInfo* pair = paired_relationship(info());
@@ -213,15 +105,9 @@ void LoadedCollectionState::add_object(std::shared_ptr<Object> child) {
 
 void LoadedCollectionState::remove_object(const std::shared_ptr<Object>& child) {
   check_child(child, "remove");
-  {
-    Settle settle_after{*this, &LoadedCollectionState::settle};
-    Items& items = working();
-    auto it = find_in(items, child.get());
-    if (it == items.end())
-      throw InvalidRequestError("Object '" + std::string(child->ormc_entity().name) + "' is not in collection \"" +
-                                describe() + "\"; it can't be removed from it");
-    items.erase(it);
-  }
+  if (!working().erase(child.get()))
+    throw InvalidRequestError("Object '" + std::string(child->ormc_entity().name) + "' is not in collection \"" +
+                              describe() + "\"; it can't be removed from it");
   const Status owner_status = ObjectAccess::state(owner()).status;
   const Status child_status = ObjectAccess::state(*child).status;
   // UPDATE to NULL, orphan DELETE or association DELETE at flush; or, for an unflushed add, the
@@ -240,11 +126,7 @@ void LoadedCollectionState::remove_object(const std::shared_ptr<Object>& child) 
 
 void LoadedCollectionState::assign_objects(const Items& children) {
   for (const auto& c : children) check_child(c, "assign");
-  Items current;
-  {
-    Settle settle_after{*this, &LoadedCollectionState::settle};
-    current = working();
-  }
+  const Items current = working().items();  // a copy: remove_object() changes the collection
   for (const auto& c : current)
     if (std::find(children.begin(), children.end(), c) == children.end()) remove_object(c);
   for (const auto& c : children) add_object(c);
@@ -260,20 +142,16 @@ void LoadedCollectionState::backref_add(const std::shared_ptr<Object>& child) {
       !contains_object(child.get()))
     static_cast<MapCollectionState*>(this)->make_room_for(child);
   if (loaded_) {
-    Items previous;
-    {
-      Settle settle_after{*this, &LoadedCollectionState::settle};
-      Items& items = working(true);
-      previous = items;
-      append_once(items, child);
-    }
+    MemberList& items = working(true);
+    const Items previous = info().uselist ? Items{} : items.items();  // only a one-to-one replaces
+    items.push_back_once(child);
     // One-to-one: the object it held before is replaced, as if removed by the user (its foreign
     // key becomes NULL, or it is deleted with delete-orphan).
     if (!info().uselist)
       for (const auto& old : previous)
         if (old != child) remove_object(old);
   } else {
-    append_once(queued_, child);
+    queued_.push_back_once(child);
   }
   register_cycle_candidate(owner());  // the child may pin this owner: a cycle (ormc/cycles.hpp)
   if (SessionCore* session = ObjectAccess::state(owner()).session) {
@@ -283,12 +161,8 @@ void LoadedCollectionState::backref_add(const std::shared_ptr<Object>& child) {
 }
 
 void LoadedCollectionState::forget(const Object* child) noexcept {
-  if (auto it = find_in(items_, child); it != items_.end()) items_.erase(it);
-  auto entry = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) {
-    return e.strong ? e.strong.get() == child : e.weak.lock().get() == child;
-  });
-  if (entry != entries_.end()) entries_.erase(entry);
-  if (auto it = find_in(queued_, child); it != queued_.end()) queued_.erase(it);
+  items_.erase(child);
+  queued_.erase(child);
 }
 
 void LoadedCollectionState::backref_remove(const Object* child) noexcept {
@@ -309,7 +183,6 @@ void LoadedCollectionState::after_flush() noexcept { queued_.clear(); }
 
 void LoadedCollectionState::expire() noexcept {
   items_.clear();
-  entries_.clear();
   loaded_ = false;
 }
 

@@ -33,19 +33,17 @@ void ReferenceState::release_holds() noexcept {
   changed_ = false;
 }
 
-// items_ (the strongly holding side's items, or the weak side's while an operation works on
-// them), the strong entries of the weakly holding side, and the back_populates queue.
+// items_ (every loaded collection holds its items strongly, both sides of a many-to-many pair
+// included) and the back_populates queue.
 void LoadedCollectionState::visit_holds(HoldVisitor& visitor) const {
   RelationshipState::visit_holds(visitor);
-  for (const auto& o : items_) visitor.hold(o);
-  for (const Entry& e : entries_) visitor.hold(e.strong);  // null for a weakly held entry
-  for (const auto& o : queued_) visitor.hold(o);
+  for (const auto& o : items_.items()) visitor.hold(o);
+  for (const auto& o : queued_.items()) visitor.hold(o);
 }
 
 void LoadedCollectionState::release_holds() noexcept {
   RelationshipState::release_holds();
   items_.clear();
-  entries_.clear();
   queued_.clear();
   loaded_ = false;
 }

@@ -1,6 +1,8 @@
 // Ownership of related objects: nothing leaks once user code lets go (no reference cycles after a
 // flush, the identity map keeps nothing alive), and nothing pending is lost while only a relationship
 // reaches it.
+#include <ormc/cycles.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,9 +71,10 @@ TEST_F(MemoryTest, ChildReachableOnlyThroughCollectionIsInserted) {
   EXPECT_EQ(fresh.scalars(ormc::select<Child>()).one()->name(), "only in the collection");
 }
 
-// Two loaded many-to-many collections holding each other's objects would be a cycle: one side of
-// the pair holds its items weakly.
+// Two loaded many-to-many collections hold each other's objects (both sides hold strongly, so
+// that no unflushed add is lost): a cycle, freed by the cycle collector once the user drops it.
 TEST_F(MemoryTest, ManyToManyPairLoadedOnBothSidesIsFreed) {
+  ormc::collect_cycles();  // pairs earlier tests of this process left must not be counted here
   ormc::Session session(*db_, {.expire_on_commit = false});
   std::weak_ptr<Post> weak_post;
   std::weak_ptr<Tag> weak_tag;
@@ -86,35 +89,11 @@ TEST_F(MemoryTest, ManyToManyPairLoadedOnBothSidesIsFreed) {
     weak_post = post;
     weak_tag = tag;
   }
+  EXPECT_FALSE(weak_post.expired()) << "the two loaded collections hold each other";
+  EXPECT_EQ(ormc::collect_cycles(), 2u);
   EXPECT_TRUE(weak_post.expired());
   EXPECT_TRUE(weak_tag.expired());
   EXPECT_EQ(session.identity_map_size(), 0u);
-}
-
-TEST_F(MemoryTest, WeaklyHoldingSideLoadsAgainWhenAnItemWasFreed) {
-  std::int32_t tag_id = 0;
-  {
-    ormc::Session s(*db_);
-    auto tag = Tag::create({.name = "t"});
-    tag->posts().add(Post::create({.title = "a"}));
-    s.add(tag);
-    s.commit();
-    tag_id = tag->id();
-  }
-  ormc::Session session(*db_);
-  auto tag = session.get<Tag>(tag_id);
-  log_->clear();
-  EXPECT_EQ(tag->posts().size(), 1u);
-  EXPECT_EQ(tag->posts()[0]->title(), "a");
-  EXPECT_EQ(log_->count("SELECT rel_post."), 1u) << "held strongly while the post's side is not loaded" << dump();
-  {
-    auto post = tag->posts()[0];
-    EXPECT_TRUE(post->tags().contains(tag));  // now the post's side holds the pair together
-  }
-  log_->clear();
-  EXPECT_EQ(tag->posts().size(), 1u) << "the freed post is loaded again";
-  EXPECT_EQ(log_->count("SELECT rel_post."), 1u) << dump();
-  EXPECT_EQ(tag->posts()[0]->title(), "a");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ormc/detail/item_iterator.hpp"
+#include "ormc/detail/member_list.hpp"
 #include "ormc/detail/relationship_state.hpp"
 
 namespace ormc {
@@ -19,21 +20,19 @@ namespace detail {
 /// RelationshipState's pending lists, which the unit of work writes (foreign key, NULL, DELETE,
 /// association rows).
 ///
-/// Ownership (see ReferenceState for the whole scheme): items are held strongly — except on one
-/// side of a many-to-many pair joined by back_populates, where two loaded collections holding
-/// each other's objects would be a reference cycle. On that side (the one whose "Entity.member"
-/// name sorts last) an item is held weakly while its own collection of the pair is loaded and
-/// holds this owner (that collection keeps the pair together), strongly otherwise. When a weakly
-/// held item has been freed, the next access loads the collection again (one SELECT). Unflushed
-/// adds stay strong in the pending lists until the flush.
+/// Ownership (see ReferenceState for the whole scheme): items are held strongly, on both sides of
+/// a many-to-many pair too. Two loaded collections of a pair then hold each other's objects (a
+/// reference cycle); when user code drops such a pair, ormc::collect_cycles() frees it (it runs
+/// automatically as well, see ormc/cycles.hpp). Holding one side weakly instead would free an
+/// object whose unflushed adds still had to be written (a silent loss of rows), so it is not done.
 class LoadedCollectionState : public RelationshipState {
  public:
   using Items = std::vector<std::shared_ptr<Object>>;
   using RelationshipState::RelationshipState;
 
   /// The items, loading them first (one SELECT with the parent criterion and order_by). The
-  /// pointer keeps them alive as long as it is held; on a strongly holding side it points into
-  /// the collection (invalidated by add / remove, as std::vector's iterators).
+  /// pointer points into the collection without owning it (invalidated by add / remove, as
+  /// std::vector's iterators).
   /// @throw ormc::InvalidRequestError for lazy = "raise", or a detached parent.
   [[nodiscard]] std::shared_ptr<const Items> snapshot();
   void add_object(std::shared_ptr<Object> child);
@@ -58,12 +57,12 @@ class LoadedCollectionState : public RelationshipState {
   /// Takes `rows` as the loaded contents (a batch loader read them for several parents at once).
   /// Nothing happens when the collection is loaded already.
   void accept_loaded(Items rows);
-  /// The items in memory, without loading (empty when not loaded; freed weak items left out).
+  /// The items in memory, without loading (empty when not loaded).
   [[nodiscard]] Items loaded_items() const;
   /// back_populates: a child's reference now names (or no longer names) this owner. Memory only:
   /// appended when loaded, queued otherwise (SQLAlchemy's pending collection, never loaded for it).
   void backref_add(const std::shared_ptr<Object>& child);
-  [[nodiscard]] const Items& queued() const noexcept { return queued_; }
+  [[nodiscard]] const Items& queued() const noexcept { return queued_.items(); }
   void backref_remove(const Object* child) noexcept;
   /// delete-orphan: `child`'s reference to this owner was cleared by the user, so it is removed
   /// as by remove() (DELETE at flush) — without loading the collection.
@@ -79,31 +78,13 @@ class LoadedCollectionState : public RelationshipState {
   void release_holds() noexcept override;
 
  private:
-  /// Loads if needed and returns the items to work on; on the weakly holding side they are
-  /// locked into items_ (reloaded when one was freed) until settle() puts them back.
-  Items& working(bool for_unit_of_work = false);
-  /// The weakly holding side: items_ back to weak pointers. A no-op on the strong side.
-  void settle() noexcept;
+  /// Loads if needed and returns the items to work on.
+  MemberList& working(bool for_unit_of_work = false);
   /// Drops `child` from memory (items and queue) without recording anything.
   void forget(const Object* child) noexcept;
-  [[nodiscard]] bool weak_side() const noexcept;
-  /// Whether `item`'s collection of the pair is loaded and holds this owner.
-  [[nodiscard]] bool held_back(const std::shared_ptr<Object>& item) const;
 
- public:
-  /// The other side of the pair loaded or gained `owner`: items it holds become weakly held here.
-  void weaken_held() noexcept;
-
- private:
-  /// An item of the weakly holding side: `strong` set, or only `weak`.
-  struct Entry {
-    std::shared_ptr<Object> strong;
-    std::weak_ptr<Object> weak;
-  };
-
-  Items items_;
-  std::vector<Entry> entries_;  ///< the weakly holding side's items between accesses
-  Items queued_;  ///< back_populates adds while not loaded
+  MemberList items_;
+  MemberList queued_;  ///< back_populates adds while not loaded
   bool loaded_ = false;
   bool overridden_ = false;  ///< strategy_ replaces the relationship's lazy = ...
   LoaderStrategy strategy_ = LoaderStrategy::Select;

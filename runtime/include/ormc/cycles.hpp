@@ -12,7 +12,8 @@ namespace ormc {
 /// INSERT it) while `p->children()` (back_populates) holds `child`; the same holds for chains,
 /// adjacency lists and many-to-many pending adds. If the user drops both handles before a flush
 /// ever runs (never added to a Session, or expunged / rolled back / closed first), nothing else
-/// would free them.
+/// would free them. Both sides of a many-to-many pair hold their items strongly, flushed or not,
+/// so a pair loaded (or added) on both sides is such a cycle too.
 ///
 /// How: every strong `std::shared_ptr<Object>` a relationship member stores (a reference's pin,
 /// a collection's items, back_populates queue and pending add / remove lists) is an edge. An

@@ -13,18 +13,21 @@ namespace detail {
 /// known in memory, and whether the user changed it since the last flush.
 ///
 /// Memory ownership (the scheme every relationship member follows):
-///  - collections hold their children strongly (a loaded collection is the parent's data);
+///  - collections hold their children strongly (a loaded collection is the parent's data), on
+///    both sides of a many-to-many pair as well (so two loaded sides hold each other: a cycle);
 ///  - a reference holds its target strongly only while the flush still needs the object
 ///    itself (it was set and not flushed yet: the target may be transient or pending and
 ///    reachable through nothing else); otherwise it holds it weakly, and when the target has
 ///    been freed the foreign key columns find it again through the identity map or a SELECT.
 /// So after a flush no reference keeps anything alive and a parent <-> children pair is freed
-/// as soon as the user drops it. Before the first flush, a child set with set_parent(p) whose
+/// as soon as the user drops it; a many-to-many pair loaded on both sides is not, and is left
+/// to the cycle collector below. Before the first flush, a child set with set_parent(p) whose
 /// parent also lists it (back_populates) is a strong cycle; the flush (or the objects joining a
 /// Session and being flushed) breaks it. Cycles that are never flushed (objects never added, or
 /// expunged / rolled back / closed before a flush) are freed by the cycle collector of
-/// ormc/cycles.hpp: every strong hold above is an edge it can enumerate (visit_holds), and an
-/// object that gains one is registered as a candidate; see ormc::collect_cycles().
+/// ormc/cycles.hpp, and so are many-to-many pairs: every strong hold above is an edge it can
+/// enumerate (visit_holds), and an object that gains one is registered as a candidate; see
+/// ormc::collect_cycles().
 class ReferenceState : public RelationshipState {
  public:
   using RelationshipState::RelationshipState;

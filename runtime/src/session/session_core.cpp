@@ -380,6 +380,13 @@ void SessionCore::expunge(const std::shared_ptr<Object>& object) {
   InstanceState& s = ObjectAccess::state(*object);
   if (s.session != this)
     throw InvalidRequestError("Instance " + describe(*object) + " is not present in this Session");
+  std::unordered_set<const Object*> owners;
+  expunge_one(object, owners);
+  forget_relationship_changes(owners);
+}
+
+void SessionCore::expunge_one(const std::shared_ptr<Object>& object, std::unordered_set<const Object*>& owners) {
+  InstanceState& s = ObjectAccess::state(*object);
   // expunge cascade: related objects in memory leave with it (collected before it leaves).
   const auto related = cascade_targets(*object, CascadeExpunge);
   erase_object(new_, object.get());
@@ -390,8 +397,34 @@ void SessionCore::expunge(const std::shared_ptr<Object>& object) {
   s.session = nullptr;
   s.in_dirty_list = false;
   s.status = s.status == Status::Pending ? Status::Transient : Status::Detached;
+  for (const RelationshipInfo& rel : object->ormc_entity().relationships)
+    if (rel.state != nullptr && rel.state(*object)->registered) {
+      owners.insert(object.get());
+      break;
+    }
   for (const auto& r : related)
-    if (ObjectAccess::state(*r).session == this) expunge(r);
+    if (ObjectAccess::state(*r).session == this) expunge_one(r, owners);
+}
+
+void SessionCore::forget_relationship_changes(const std::unordered_set<const Object*>& owners) {
+  if (owners.empty()) return;
+  // One pass for the whole expunge cascade. The pending changes stay on the objects (SQLAlchemy
+  // keeps an expunged object's history): adding it to a Session again registers them there.
+  // The dropped entries are released only after the list is whole again: releasing an owner may
+  // free objects.
+  std::vector<ChangedRelationship> kept;
+  std::vector<ChangedRelationship> dropped;
+  kept.reserve(changed_relationships_.size());  // both reserved: the moves below cannot throw
+  dropped.reserve(changed_relationships_.size());
+  for (auto& c : changed_relationships_) {
+    if (owners.contains(&c.state->owner())) {
+      c.state->registered = false;
+      dropped.push_back(std::move(c));
+    } else {
+      kept.push_back(std::move(c));
+    }
+  }
+  changed_relationships_.swap(kept);
 }
 
 bool SessionCore::is_modified(const Object& object) const { return !ObjectAccess::state(object).modified.empty(); }

@@ -164,6 +164,12 @@ class SessionCore {
                               std::vector<std::shared_ptr<Object>>& out);
   void register_relationship(RelationshipState& state);
   void discard_relationship_changes() noexcept;
+  /// expunge() of `object` and its expunge cascade; collects the objects that had relationship
+  /// changes registered here.
+  void expunge_one(const std::shared_ptr<Object>& object, std::unordered_set<const Object*>& owners);
+  /// The session forgets the relationship changes of expunged `owners` (it would otherwise still
+  /// flush them, and refuse their targets as not in the Session).
+  void forget_relationship_changes(const std::unordered_set<const Object*>& owners);
   /// Unloads `object`'s loaded collections and references (they load again on access); unflushed
   /// changes survive.
   static void expire_relationships(Object& object) noexcept;

@@ -12,8 +12,8 @@ class Object;
 
 namespace ormc::detail {
 
-/// A random-access iterator over a snapshot of items. The snapshot pointer keeps the items it walks
-/// alive (on the weakly holding side of a many-to-many pair it owns a copy of them).
+/// A random-access iterator over a snapshot of items. The snapshot points into the collection,
+/// which holds the items strongly; it stays valid while the collection is not changed.
 template <class T>
 class ItemIterator {
   using Snapshot = std::shared_ptr<const std::vector<std::shared_ptr<Object>>>;
