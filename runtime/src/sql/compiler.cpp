@@ -339,6 +339,13 @@ void append_aliased_pairs(Writer& w, std::span<const JoinPair> pairs, std::strin
   }
 }
 
+/// `table AS alias`.
+void append_aliased_table(Writer& w, std::string_view table, std::string_view alias) {
+  w.identifier(table);
+  w.text(" AS ");
+  w.identifier(alias);
+}
+
 /// The eager joins, each from its owner (`root` for the selected entity) to its aliased target.
 /// A many-to-many outer join nests the association table and the target, as SQLAlchemy does:
 /// `LEFT OUTER JOIN (secondary AS s JOIN target AS t ON ...) ON owner... = s...`.
@@ -350,26 +357,18 @@ void append_eager_joins(Writer& w, const JoinedPlan& plan, std::string_view root
     if (rel.kind == RelationshipKind::ManyToMany) {
       if (step.inner) {
         w.text(" JOIN ");
-        w.identifier(rel.secondary->name);
-        w.text(" AS ");
-        w.identifier(step.secondary_alias);
+        append_aliased_table(w, rel.secondary->name, step.secondary_alias);
         w.text(" ON ");
         append_aliased_pairs(w, rel.primaryjoin, owner, step.secondary_alias);
         w.text(" JOIN ");
-        w.identifier(target.name);
-        w.text(" AS ");
-        w.identifier(step.alias);
+        append_aliased_table(w, target.name, step.alias);
         w.text(" ON ");
         append_aliased_pairs(w, rel.secondaryjoin, step.secondary_alias, step.alias);
       } else {
         w.text(" LEFT OUTER JOIN (");
-        w.identifier(rel.secondary->name);
-        w.text(" AS ");
-        w.identifier(step.secondary_alias);
+        append_aliased_table(w, rel.secondary->name, step.secondary_alias);
         w.text(" JOIN ");
-        w.identifier(target.name);
-        w.text(" AS ");
-        w.identifier(step.alias);
+        append_aliased_table(w, target.name, step.alias);
         w.text(" ON ");
         append_aliased_pairs(w, rel.secondaryjoin, step.secondary_alias, step.alias);
         w.text(") ON ");
@@ -378,9 +377,7 @@ void append_eager_joins(Writer& w, const JoinedPlan& plan, std::string_view root
       continue;
     }
     w.text(step.inner ? " JOIN " : " LEFT OUTER JOIN ");
-    w.identifier(target.name);
-    w.text(" AS ");
-    w.identifier(step.alias);
+    append_aliased_table(w, target.name, step.alias);
     w.text(" ON ");
     append_aliased_pairs(w, rel.primaryjoin, owner, step.alias);
   }
