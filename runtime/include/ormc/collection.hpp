@@ -92,6 +92,35 @@ class LoadedCollectionState : public RelationshipState {
 
 }  // namespace detail
 
+namespace detail {
+/// The read surface Collection and SetCollection share: iteration, size, membership, a copy.
+template <class T>
+class LoadedItems : public LoadedCollectionState {
+ public:
+  using value_type = std::shared_ptr<T>;
+  /// Iterates the items as std::shared_ptr<T>; keeps the items it walks alive.
+  using iterator = ItemIterator<T>;
+  using LoadedCollectionState::LoadedCollectionState;
+
+  /// @throw ormc::InvalidRequestError for lazy = "raise" (naming the relationship) or a detached parent
+  [[nodiscard]] iterator begin() { return iterator(snapshot(), 0); }
+  [[nodiscard]] iterator end() {
+    auto items = snapshot();
+    const std::size_t n = items->size();
+    return iterator(std::move(items), n);
+  }
+  [[nodiscard]] std::size_t size() { return snapshot()->size(); }
+  [[nodiscard]] bool empty() { return snapshot()->empty(); }
+  [[nodiscard]] bool contains(const std::shared_ptr<T>& child) { return child && contains_object(child.get()); }
+  /// The items as a vector, in iteration order (a copy of the pointers).
+  [[nodiscard]] std::vector<std::shared_ptr<T>> to_vector() {
+    std::vector<std::shared_ptr<T>> out;
+    for (const auto& o : *snapshot()) out.push_back(std::static_pointer_cast<T>(o));
+    return out;
+  }
+};
+}  // namespace detail
+
 /// The far side of a `lazy = "select"` (default), `"raise"` or `"noload"` collection relationship:
 /// a list of T that loads with one SELECT on first use (select), refuses every read (raise), or
 /// starts empty and stays writable (noload). `add` / `remove` / `assign` are written at the next
@@ -104,48 +133,30 @@ class LoadedCollectionState : public RelationshipState {
 ///   parent->children().remove(old);   // UPDATE child SET parent_id = NULL (DELETE with delete-orphan)
 /// @endcode
 template <class T>
-class Collection : public detail::LoadedCollectionState {
+class Collection : public detail::LoadedItems<T> {
  public:
-  using value_type = std::shared_ptr<T>;
-  using LoadedCollectionState::LoadedCollectionState;
+  using detail::LoadedItems<T>::LoadedItems;
 
-  /// Iterates the items as std::shared_ptr<T>; keeps the items it walks alive.
-  using iterator = detail::ItemIterator<T>;
-
-  /// @throw ormc::InvalidRequestError for lazy = "raise" (naming the relationship) or a detached parent
-  [[nodiscard]] iterator begin() { return iterator(snapshot(), 0); }
-  [[nodiscard]] iterator end() {
-    auto items = snapshot();
-    const std::size_t n = items->size();
-    return iterator(std::move(items), n);
-  }
-  [[nodiscard]] std::size_t size() { return snapshot()->size(); }
-  [[nodiscard]] bool empty() { return snapshot()->empty(); }
-  [[nodiscard]] std::shared_ptr<T> operator[](std::size_t i) { return std::static_pointer_cast<T>(snapshot()->at(i)); }
-  [[nodiscard]] bool contains(const std::shared_ptr<T>& child) { return contains_object(child.get()); }
-  /// The items as a vector (a copy of the pointers).
-  [[nodiscard]] std::vector<std::shared_ptr<T>> to_vector() {
-    std::vector<std::shared_ptr<T>> out;
-    for (const auto& o : *snapshot()) out.push_back(std::static_pointer_cast<T>(o));
-    return out;
+  [[nodiscard]] std::shared_ptr<T> operator[](std::size_t i) {
+    return std::static_pointer_cast<T>(this->snapshot()->at(i));
   }
 
   /// Appends `child` (loading the collection first, as SQLAlchemy's append); a child already in
   /// it stays once. Sets the child's back_populates reference in memory.
   /// @throw ormc::InvalidRequestError for a null child
-  void add(std::shared_ptr<T> child) { add_object(std::move(child)); }
-  void push_back(std::shared_ptr<T> child) { add_object(std::move(child)); }
+  void add(std::shared_ptr<T> child) { this->add_object(std::move(child)); }
+  void push_back(std::shared_ptr<T> child) { this->add_object(std::move(child)); }
   void add_all(const std::vector<std::shared_ptr<T>>& children) {
-    for (const auto& c : children) add_object(c);
+    for (const auto& c : children) this->add_object(c);
   }
   /// Removes `child`: UPDATE of its foreign key to NULL at flush, or DELETE with delete-orphan
   /// (many-to-many: DELETE of the association row).
   /// @throw ormc::InvalidRequestError when `child` is not in the collection (refused rather than
   ///        nulling another parent's foreign key)
-  void remove(const std::shared_ptr<T>& child) { remove_object(child); }
+  void remove(const std::shared_ptr<T>& child) { this->remove_object(child); }
   /// Replaces the contents: items not in `children` are removed, new ones added.
   void assign(const std::vector<std::shared_ptr<T>>& children) {
-    assign_objects(std::vector<std::shared_ptr<Object>>(children.begin(), children.end()));
+    this->assign_objects(std::vector<std::shared_ptr<Object>>(children.begin(), children.end()));
   }
   void assign(std::initializer_list<std::shared_ptr<T>> children) { assign(std::vector<std::shared_ptr<T>>(children)); }
 };
@@ -167,8 +178,8 @@ class InverseReference : public detail::LoadedCollectionState {
   }
   /// Replaces the related object (null: none).
   void set(std::shared_ptr<T> target) {
-    if (target) assign_objects({std::move(target)});
-    else assign_objects({});
+    if (target) this->assign_objects({std::move(target)});
+    else this->assign_objects({});
   }
 };
 

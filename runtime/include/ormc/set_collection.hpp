@@ -20,8 +20,8 @@ namespace ormc {
 ///
 /// Iteration order: the order the members were loaded in (the relationship's order_by, else the
 /// order the database returned the rows), then members added since, in the order they were added.
-/// Membership tests compare object identity (one row is one object in a Session) and are linear in
-/// the number of members in memory. Iterators are invalidated by add / remove, as std::vector's.
+/// Membership tests compare object identity (one row is one object in a Session); past 32 members
+/// a hash set beside the list answers them. Iterators are invalidated by add / remove, as std::vector's.
 ///
 /// @code
 ///   auto& tags = post->tags();                // SetCollection<Tag>&
@@ -29,50 +29,31 @@ namespace ormc {
 ///   if (tags.contains(rust)) tags.discard(rust);
 /// @endcode
 template <class T>
-class SetCollection : public detail::LoadedCollectionState {
+class SetCollection : public detail::LoadedItems<T> {
  public:
-  using value_type = std::shared_ptr<T>;
-  using iterator = detail::ItemIterator<T>;
-  using LoadedCollectionState::LoadedCollectionState;
-
-  /// @throw ormc::InvalidRequestError for lazy = "raise" (naming the relationship) or a detached parent
-  [[nodiscard]] iterator begin() { return iterator(snapshot(), 0); }
-  [[nodiscard]] iterator end() {
-    auto items = snapshot();
-    const std::size_t n = items->size();
-    return iterator(std::move(items), n);
-  }
-  [[nodiscard]] std::size_t size() { return snapshot()->size(); }
-  [[nodiscard]] bool empty() { return snapshot()->empty(); }
-  [[nodiscard]] bool contains(const std::shared_ptr<T>& child) { return child && contains_object(child.get()); }
-  /// The members as a vector, in iteration order (a copy of the pointers).
-  [[nodiscard]] std::vector<std::shared_ptr<T>> to_vector() {
-    std::vector<std::shared_ptr<T>> out;
-    for (const auto& o : *snapshot()) out.push_back(std::static_pointer_cast<T>(o));
-    return out;
-  }
+  using detail::LoadedItems<T>::LoadedItems;
 
   /// Adds `child` (loading the set first, as SQLAlchemy's add); a member already in it is left
   /// alone. Sets the child's back_populates reference in memory.
   /// @throw ormc::InvalidRequestError for a null child or one of another entity
-  void add(std::shared_ptr<T> child) { add_object(std::move(child)); }
+  void add(std::shared_ptr<T> child) { this->add_object(std::move(child)); }
   void add_all(const std::vector<std::shared_ptr<T>>& children) {
-    for (const auto& c : children) add_object(c);
+    for (const auto& c : children) this->add_object(c);
   }
   /// Removes `child`: its foreign key becomes NULL at flush (DELETE with delete-orphan;
   /// many-to-many: DELETE of the association row).
   /// @throw ormc::InvalidRequestError when `child` is not a member (naming the relationship)
-  void remove(const std::shared_ptr<T>& child) { remove_object(child); }
+  void remove(const std::shared_ptr<T>& child) { this->remove_object(child); }
   /// Removes `child` if it is a member; returns whether it was.
   bool discard(const std::shared_ptr<T>& child) {
-    if (!contains(child)) return false;
-    remove_object(child);
+    if (!this->contains(child)) return false;
+    this->remove_object(child);
     return true;
   }
   /// Replaces the members: those not in `children` are removed, new ones added (duplicates in
   /// `children` count once).
   void assign(const std::vector<std::shared_ptr<T>>& children) {
-    assign_objects(std::vector<std::shared_ptr<Object>>(children.begin(), children.end()));
+    this->assign_objects(std::vector<std::shared_ptr<Object>>(children.begin(), children.end()));
   }
   void assign(std::initializer_list<std::shared_ptr<T>> children) { assign(std::vector<std::shared_ptr<T>>(children)); }
 };
