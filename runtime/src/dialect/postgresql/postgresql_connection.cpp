@@ -19,7 +19,6 @@
 #include <cerrno>
 
 #include <algorithm>
-#include <charconv>
 #include <unordered_map>
 #include <vector>
 
@@ -27,6 +26,7 @@
 
 #include "connection.hpp"
 #include "ormc/errors.hpp"
+#include "dialect/postgresql/postgresql_text.hpp"
 #include "value_text.hpp"
 
 namespace ormc::detail {
@@ -181,34 +181,12 @@ class TextParams {
 
   const char* text_of(std::size_t i, const Value& v, const std::string& sql) {
     if (v.is_null()) return nullptr;
-    if (v.holds<std::int64_t>()) return own(std::to_string(v.as<std::int64_t>()));
-    if (v.holds<double>()) return own(format_double(v.as<double>()));
+    if (!has_text_form(v)) throw_no_text_form(fmt::format("parameter {}", i + 1), v, sql);
+    if (v.holds<std::string>()) return v.as<std::string>().c_str();  // sent as it is: no copy
     if (v.holds<bool>()) return v.as<bool>() ? "true" : "false";
-    if (v.holds<std::string>()) {
-      const std::string& s = v.as<std::string>();
-      if (s.find('\0') != std::string::npos) {
-        throw DataError(
-            fmt::format("parameter {}: PostgreSQL text cannot hold NUL characters (use LargeBinary)", i + 1), sql);
-      }
-      return s.c_str();
-    }
-    if (v.holds<Decimal>()) return v.as<Decimal>().str().c_str();
-    if (v.holds<Timestamp>()) {
-      if (!timestamp_in_range(v.as<Timestamp>())) out_of_range(i, v, sql);
-      return own(format_timestamp(v.as<Timestamp>()));
-    }
-    if (v.holds<Date>()) {
-      if (!date_in_range(v.as<Date>())) out_of_range(i, v, sql);
-      return own(format_date(v.as<Date>()));
-    }
-    if (v.holds<Uuid>()) return own(v.as<Uuid>().str());
-    return own("\\x" + hex_encode(v.as<Bytes>()));
-  }
-
-  [[noreturn]] static void out_of_range(std::size_t i, const Value& v, const std::string& sql) {
-    throw DataError(
-        fmt::format("parameter {} ({}) is outside the years 0001..9999 SQL dates can hold", i + 1, v.debug_string()),
-        sql);
+    std::string text;
+    append_text(text, v);
+    return own(std::move(text));
   }
 
   std::vector<std::string> owned_;  // reserved up front: the pointers into it stay valid
@@ -223,11 +201,7 @@ class CopyLines {
  public:
   /// What TextParams would refuse, refused before any row is sent. @throw ormc::DataError
   static void check(std::size_t column, const Value& v, const std::string& sql) {
-    if (v.holds<std::string>() && v.as<std::string>().find('\0') != std::string::npos)
-      throw DataError(fmt::format("column {}: PostgreSQL text cannot hold NUL characters (use LargeBinary)", column + 1), sql);
-    if ((v.holds<Timestamp>() && !timestamp_in_range(v.as<Timestamp>())) || (v.holds<Date>() && !date_in_range(v.as<Date>())))
-      throw DataError(fmt::format("column {} ({}) is outside the years 0001..9999 SQL dates can hold", column + 1,
-                                  v.debug_string()), sql);
+    if (!has_text_form(v)) throw_no_text_form(fmt::format("column {}", column + 1), v, sql);
   }
 
   static constexpr std::size_t kBatchBytes = 64 * 1024;
@@ -255,25 +229,12 @@ class CopyLines {
       line_ += "\\N";
     } else if (v.holds<std::string>()) {
       escaped(v.as<std::string>());
-    } else if (v.holds<std::int64_t>()) {
-      char digits[24];
-      const auto end = std::to_chars(digits, digits + sizeof digits, v.as<std::int64_t>()).ptr;
-      line_.append(digits, end);
-    } else if (v.holds<bool>()) {
-      line_ += v.as<bool>() ? "true" : "false";
-    } else if (v.holds<Decimal>()) {
-      line_ += v.as<Decimal>().str();
-    } else if (v.holds<double>()) {
-      line_ += format_double(v.as<double>());
-    } else if (v.holds<Timestamp>()) {
-      line_ += format_timestamp(v.as<Timestamp>());
-    } else if (v.holds<Date>()) {
-      line_ += format_date(v.as<Date>());
-    } else if (v.holds<Uuid>()) {
-      line_ += v.as<Uuid>().str();
+    } else if (v.holds<Bytes>()) {
+      text_.clear();
+      append_text(text_, v);
+      escaped(text_);  // the backslash of bytea's `\x`
     } else {
-      line_ += "\\\\x";  // bytea's hex form, its backslash escaped for COPY
-      line_ += hex_encode(v.as<Bytes>());
+      append_text(line_, v);  // digits, ISO forms: nothing to escape
     }
   }
   void escaped(std::string_view s) {
@@ -289,6 +250,7 @@ class CopyLines {
   }
 
   std::string line_;
+  std::string text_;  // one field's text form, reused
 };
 
 class PgConnection final : public Connection {
