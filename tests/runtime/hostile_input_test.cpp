@@ -271,6 +271,41 @@ TEST_F(HostileInputTest, AValueLongerThanStringNIsNeverTruncated) {
   }
 }
 
+// Objects changing the same columns share one UPDATE ... FROM (VALUES ($1::type, ...)). A cast to
+// varchar(64) would cut the value silently (an explicit cast truncates, PostgreSQL and the SQL
+// standard agree); the cast is to the bare type, so the column itself refuses the value.
+TEST_F(HostileInputTest, AValueLongerThanStringNIsNeverTruncatedByABatchedUpdate) {
+  const std::string long_label(65, 'L');
+  std::vector<std::int32_t> ids;
+  {
+    ormc::Session session(*db_, {.expire_on_commit = false});
+    for (const char* name : {"a", "b", "c"}) {
+      auto n = Note::create({.name = name, .body = "b", .data = {}, .label = "short"});
+      session.add(n);
+      session.flush();
+      ids.push_back(n->id());
+    }
+    session.commit();
+  }
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  std::vector<std::shared_ptr<Note>> notes;
+  for (std::int32_t id : ids) notes.push_back(session.get<Note>(id));  // before any change: get() autoflushes
+  for (auto& n : notes) n->set_label(long_label);
+  log_->clear();
+  if (is_postgresql()) {
+    EXPECT_THROW(session.commit(), ormc::DataError) << "value too long for type character varying(64)";
+    ASSERT_GE(log_->entries().size(), 1u);
+    EXPECT_NE(log_->entries()[0].sql.find("::varchar)"), std::string::npos) << log_->entries()[0].sql;
+    session.rollback();
+    ormc::Session reader(*db_);
+    for (std::int32_t id : ids) EXPECT_EQ(reader.get<Note>(id)->label(), "short") << "nothing written, nothing cut";
+  } else {
+    session.commit();
+    ormc::Session reader(*db_);
+    for (std::int32_t id : ids) EXPECT_EQ(reader.get<Note>(id)->label(), long_label);
+  }
+}
+
 TEST_F(HostileInputTest, LargeBinaryRoundTripsEveryByteValue) {
   const auto values = ormc_test::hostile_bytes();
   std::vector<std::int32_t> ids;

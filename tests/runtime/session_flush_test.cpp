@@ -43,8 +43,8 @@ TEST_F(SessionFlushTest, DirtyObjectsWithTheSameChangedColumnsShareOneUpdate) {
   ASSERT_EQ(entries.size(), 3u) << "names (3 rows) | visits (2 rows) | score (1 row)";
   if (is_postgresql()) {
     EXPECT_EQ(entries[0].sql,
-              "UPDATE customer SET name = v.name FROM (VALUES ($1::integer, $2::varchar(100)), "
-              "($3::integer, $4::varchar(100)), ($5::integer, $6::varchar(100))) AS v(id, name) "
+              "UPDATE customer SET name = v.name FROM (VALUES ($1::integer, $2::varchar), "
+              "($3::integer, $4::varchar), ($5::integer, $6::varchar)) AS v(id, name) "
               "WHERE customer.id = v.id");
     EXPECT_EQ(entries[1].sql,
               "UPDATE customer SET visits = v.visits FROM (VALUES ($1::integer, $2::bigint), ($3::integer, $4::bigint)) "

@@ -33,6 +33,11 @@ class Dialect {
   /// The column's type as DDL ("varchar(50)", "INTEGER", ...), including the
   /// autoincrement spelling where the dialect puts it in the type (PostgreSQL serial/identity).
   [[nodiscard]] virtual std::string column_type(const ColumnInfo& column) const = 0;
+  /// The type to cast a bound value to for `column`: column_type() without serial shorthand, length,
+  /// precision or scale. A cast to varchar(50) or numeric(10,2) would silently cut or round what the
+  /// column should refuse; cast to the bare type, the value meets the column's own assignment rules
+  /// ("value too long", "numeric field overflow"), as a plain INSERT or UPDATE parameter does.
+  [[nodiscard]] virtual std::string value_type(const ColumnInfo& column) const { return column_type(column); }
   /// The DEFAULT clause body for a server default, e.g. "CURRENT_TIMESTAMP".
   [[nodiscard]] virtual std::string server_default(const ColumnInfo& column) const = 0;
   /// Full CREATE TABLE statement (columns, PK, UNIQUE, FOREIGN KEY ... ON DELETE/UPDATE, CHECK).

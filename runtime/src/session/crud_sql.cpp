@@ -21,6 +21,16 @@ void append_key_condition(const Dialect& d, const TableInfo& table, std::span<co
   }
 }
 
+void append_returning(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> returning,
+                      std::string& sql) {
+  if (returning.empty()) return;
+  sql += " RETURNING ";
+  for (std::size_t i = 0; i < returning.size(); ++i) {
+    if (i > 0) sql += ", ";
+    append_column(d, table, returning[i], sql);
+  }
+}
+
 }  // namespace
 
 void append_column_list(const Dialect& d, const TableInfo& table, std::string& sql) {
@@ -57,13 +67,7 @@ std::string insert_sql(const Dialect& d, const TableInfo& table, std::span<const
       sql += ')';
     }
   }
-  if (!returning.empty()) {
-    sql += " RETURNING ";
-    for (std::size_t i = 0; i < returning.size(); ++i) {
-      if (i > 0) sql += ", ";
-      append_column(d, table, returning[i], sql);
-    }
-  }
+  append_returning(d, table, returning, sql);
   return sql;
 }
 
@@ -100,11 +104,7 @@ std::string update_from_values_sql(const Dialect& d, const TableInfo& table, std
   };
   std::vector<std::string> casts;
   if (postgresql) {
-    for (std::size_t i = 0; i < width; ++i) {
-      ColumnInfo c = table.columns[column_at(i)];
-      c.autoincrement = false;  // "serial" is DDL shorthand, not a type to cast to
-      casts.push_back("::" + d.column_type(c));
-    }
+    for (std::size_t i = 0; i < width; ++i) casts.push_back("::" + d.value_type(table.columns[column_at(i)]));
   }
 
   std::string sql = "UPDATE ";

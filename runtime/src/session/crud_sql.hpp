@@ -26,7 +26,8 @@ void append_column_list(const Dialect& d, const TableInfo& table, std::string& s
 /// new values (key columns first):
 ///   PostgreSQL: UPDATE t SET a = v.a FROM (VALUES ($1::integer, $2::text), ...) AS v(id, a) WHERE t.id = v.id
 ///   SQLite:     UPDATE t SET a = v.column2 FROM (VALUES (?1, ?2), ...) AS v WHERE t.id = v.column1
-/// PostgreSQL needs the casts: parameters of a VALUES list have no type of their own.
+/// PostgreSQL needs the casts: parameters of a VALUES list have no type of their own. They cast to
+/// Dialect::value_type(), the bare type: a too-long string is refused by the column, not cut by the cast.
 [[nodiscard]] std::string update_from_values_sql(const Dialect& d, const TableInfo& table,
                                                  std::span<const std::uint16_t> set_columns,
                                                  std::span<const std::uint16_t> key_columns, std::size_t rows);

@@ -48,6 +48,17 @@ class PostgresqlDialect final : public Dialect {
     return "text";
   }
 
+  [[nodiscard]] std::string value_type(const ColumnInfo& column) const override {
+    switch (column.type) {
+      case Type::Numeric: return "numeric";
+      case Type::String: return column.length == 0 ? "text" : "varchar";
+      default: break;
+    }
+    ColumnInfo plain = column;
+    plain.autoincrement = false;  // "serial" is DDL shorthand, not a type to cast to
+    return column_type(plain);
+  }
+
   [[nodiscard]] std::string server_default(const ColumnInfo& column) const override {
     if (column.server_default.kind == ServerDefault::Kind::Now) {
       if (column.type == Type::Date) return "CURRENT_DATE";
