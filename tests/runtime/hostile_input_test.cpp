@@ -64,11 +64,18 @@ class HostileInputTest : public ormc_test::DatabaseTest<&hostile::metadata> {
           << sql;
     }
   }
-  /// How many logged parameters equal `v` (as text).
+  /// How many logged parameters equal `v` (as text), counting the elements of the array parameters
+  /// of PostgreSQL's multi-row INSERTs (decoded: the literal must read back as exactly `v`).
   std::size_t times_bound(const std::string& v) const {
     std::size_t n = 0;
-    for (const auto& entry : log_->entries())
+    for (const auto& entry : log_->entries()) {
+      if (entry.sql.find(" FROM unnest(") != std::string::npos) {
+        for (const auto& row : ormc_test::inserted_rows(entry))
+          for (const auto& cell : row) n += cell == v;
+        continue;
+      }
       for (const auto& p : entry.params) n += p.holds<std::string>() && p.as<std::string>() == v;
+    }
     return n;
   }
 };
@@ -303,6 +310,29 @@ TEST_F(HostileInputTest, AValueLongerThanStringNIsNeverTruncatedByABatchedUpdate
     session.commit();
     ormc::Session reader(*db_);
     for (std::int32_t id : ids) EXPECT_EQ(reader.get<Note>(id)->label(), long_label);
+  }
+}
+
+// Several rows go to PostgreSQL as one array literal per column. A value no text form can carry
+// (NUL inside a string) fails the flush before anything is sent, naming its row and column.
+TEST_F(HostileInputTest, ANulInOneRowOfAMultiRowInsertFailsTheFlushBeforeAnythingIsSent) {
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  session.add_all(std::vector<std::shared_ptr<Note>>{note("fine"), note(std::string("nul\0inside", 10)), note("also fine")});
+  log_->clear();
+  if (is_postgresql()) {
+    try {
+      session.commit();
+      FAIL() << "expected DataError";
+    } catch (const ormc::DataError& e) {
+      EXPECT_NE(std::string(e.what()).find("row 2, column 1: PostgreSQL text cannot hold NUL"), std::string::npos)
+          << e.what();
+    }
+    EXPECT_EQ(log_->count("INSERT"), 0u) << "refused before the statement was sent";
+    session.rollback();
+    EXPECT_EQ(ormc_test::count_rows(url_, "note"), 0);
+  } else {
+    session.commit();  // SQLite binds text with its length: the NUL is kept
+    EXPECT_EQ(ormc_test::count_rows(url_, "note"), 3);
   }
 }
 

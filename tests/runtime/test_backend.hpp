@@ -5,9 +5,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,6 +104,70 @@ class StatementLog {
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;
 };
+
+/// A logged value as the text a database reads (integers, strings, decimals, booleans); NULL is nullopt.
+inline std::optional<std::string> value_text(const ormc::Value& v) {
+  if (v.is_null()) return std::nullopt;
+  if (v.holds<std::string>()) return v.as<std::string>();
+  if (v.holds<std::int64_t>()) return std::to_string(v.as<std::int64_t>());
+  if (v.holds<ormc::Decimal>()) return v.as<ormc::Decimal>().str();
+  if (v.holds<bool>()) return v.as<bool>() ? "true" : "false";
+  return v.debug_string();
+}
+
+/// The elements of a PostgreSQL array literal (`{"a\"b",NULL,3}`): quotes and backslash escapes
+/// undone, unquoted NULL as nullopt. Only the one-dimensional literals ormc sends.
+inline std::vector<std::optional<std::string>> array_elements(const std::string& literal) {
+  std::vector<std::optional<std::string>> out;
+  if (literal.size() < 2 || literal.front() != '{' || literal.back() != '}') {
+    ADD_FAILURE() << "not an array literal: " << literal.substr(0, 80);
+    return out;
+  }
+  std::size_t i = 1;
+  const std::size_t end = literal.size() - 1;
+  while (i < end) {
+    std::string element;
+    if (literal[i] == '"') {
+      for (++i; i < end && literal[i] != '"'; ++i) {
+        if (literal[i] == '\\') ++i;
+        element += literal[i];
+      }
+      ++i;  // the closing quote
+      out.emplace_back(std::move(element));
+    } else {
+      while (i < end && literal[i] != ',') element += literal[i++];
+      if (element == "NULL") out.emplace_back(std::nullopt);
+      else out.emplace_back(std::move(element));
+    }
+    if (i < end && literal[i] == ',') ++i;
+  }
+  return out;
+}
+
+/// The rows a logged INSERT carried, as text, whichever form it took: a VALUES list with a parameter
+/// per value, or PostgreSQL's `SELECT * FROM unnest($1::type[], ...)` with one array literal per column.
+inline std::vector<std::vector<std::optional<std::string>>> inserted_rows(const StatementLog::Entry& e) {
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  if (e.sql.find(" FROM unnest(") != std::string::npos) {
+    std::vector<std::vector<std::optional<std::string>>> columns;
+    for (const auto& p : e.params) columns.push_back(array_elements(p.as<std::string>()));
+    for (std::size_t r = 0; !columns.empty() && r < columns[0].size(); ++r) {
+      rows.emplace_back();
+      for (const auto& column : columns) rows.back().push_back(r < column.size() ? column[r] : std::nullopt);
+    }
+    return rows;
+  }
+  const auto open = e.sql.find(" (");
+  const auto close = e.sql.find(')', open);
+  if (open == std::string::npos || close == std::string::npos) return rows;
+  const std::size_t width = 1 + static_cast<std::size_t>(std::count(e.sql.begin() + static_cast<std::ptrdiff_t>(open),
+                                                                       e.sql.begin() + static_cast<std::ptrdiff_t>(close), ','));
+  for (std::size_t first = 0; first + width <= e.params.size(); first += width) {
+    rows.emplace_back();
+    for (std::size_t i = 0; i < width; ++i) rows.back().push_back(value_text(e.params[first + i]));
+  }
+  return rows;
+}
 
 /// A fresh database per test on the CTest-chosen backend with `Metadata()`'s tables created (dropped
 /// first, for a PostgreSQL server shared by test runs) and a statement log. `Metadata` is a schema's

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -238,6 +239,10 @@ std::string Dialect::add_foreign_key(const TableInfo& table, const ColumnInfo& c
 std::string Dialect::drop_foreign_key(const TableInfo& table, const ColumnInfo& column) const {
   return fmt::format("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}", quote_identifier(table.name),
                      quote_identifier(foreign_key_name(table, column)));
+}
+
+std::vector<Value> Dialect::column_arrays(std::span<const Value>, std::size_t, const std::string&) const {
+  throw std::logic_error(fmt::format("the {} dialect does not insert rows from arrays", name()));
 }
 
 bool leads_foreign_key(const TableInfo& table, const ColumnInfo& column) {

@@ -3,11 +3,14 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ormc/database.hpp"
 #include "ormc/metadata.hpp"
+#include "ormc/value.hpp"
 
 namespace ormc::detail {
 
@@ -38,6 +41,16 @@ class Dialect {
   /// column should refuse; cast to the bare type, the value meets the column's own assignment rules
   /// ("value too long", "numeric field overflow"), as a plain INSERT or UPDATE parameter does.
   [[nodiscard]] virtual std::string value_type(const ColumnInfo& column) const { return column_type(column); }
+  /// Whether a multi-row INSERT sends each column as one array parameter,
+  /// `INSERT INTO t (a, b) SELECT * FROM unnest($1::text[], $2::integer[])`, instead of a VALUES
+  /// list with a parameter per value: one statement text for any number of rows, and less server
+  /// time per row than parsing thousands of parameters.
+  [[nodiscard]] virtual bool inserts_from_arrays() const noexcept { return false; }
+  /// The array parameters of such an INSERT: one per column of `rows` (row-major, `width` values per
+  /// row). Only called when inserts_from_arrays(). @throw ormc::DataError for a value the dialect
+  /// cannot carry, naming `sql`
+  [[nodiscard]] virtual std::vector<Value> column_arrays(std::span<const Value> rows, std::size_t width,
+                                                         const std::string& sql) const;
   /// The DEFAULT clause body for a server default, e.g. "CURRENT_TIMESTAMP".
   [[nodiscard]] virtual std::string server_default(const ColumnInfo& column) const = 0;
   /// Full CREATE TABLE statement (columns, PK, UNIQUE, FOREIGN KEY ... ON DELETE/UPDATE, CHECK).

@@ -71,6 +71,28 @@ std::string insert_sql(const Dialect& d, const TableInfo& table, std::span<const
   return sql;
 }
 
+std::string insert_from_arrays_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> columns,
+                                   std::span<const std::uint16_t> returning) {
+  std::string sql = "INSERT INTO ";
+  d.append_identifier(sql, table.name);
+  sql += " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    append_column(d, table, columns[i], sql);
+  }
+  sql += ") SELECT * FROM unnest(";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    d.append_placeholder(sql, i + 1);
+    sql += "::";
+    sql += d.value_type(table.columns[columns[i]]);  // the bare type: see Dialect::value_type()
+    sql += "[]";
+  }
+  sql += ')';
+  append_returning(d, table, returning, sql);
+  return sql;
+}
+
 std::string update_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> set_columns,
                        std::span<const std::uint16_t> key_columns) {
   std::string sql = "UPDATE ";

@@ -18,6 +18,13 @@ void append_column_list(const Dialect& d, const TableInfo& table, std::string& s
 [[nodiscard]] std::string insert_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> columns,
                                      std::size_t rows, std::span<const std::uint16_t> returning);
 
+/// INSERT INTO t (a, b) SELECT * FROM unnest($1::text[], $2::integer[]) [RETURNING returning]: any
+/// number of rows, one array parameter per column (Dialect::inserts_from_arrays(), column_arrays()).
+/// Rows are inserted in array order, so generated keys ascend with it as they do with VALUES.
+[[nodiscard]] std::string insert_from_arrays_sql(const Dialect& d, const TableInfo& table,
+                                                 std::span<const std::uint16_t> columns,
+                                                 std::span<const std::uint16_t> returning);
+
 /// UPDATE t SET a = $1, ... WHERE pk1 = $n AND ...
 [[nodiscard]] std::string update_sql(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> set_columns,
                                      std::span<const std::uint16_t> key_columns);

@@ -18,9 +18,6 @@
 namespace ormc::detail {
 namespace {
 
-/// Rows per association INSERT / DELETE statement.
-constexpr std::size_t kMaxRowsPerStatement = 1000;
-
 std::string entity_name(const Object& o) { return std::string(o.ormc_entity().name); }
 
 /// "Owner.member" of a relationship, for messages.
@@ -336,7 +333,9 @@ void UnitOfWork::write_associations(std::vector<Link>& links, bool insert) {
     std::vector<std::uint16_t> columns;
     for (const JoinPair& p : rel.primaryjoin) columns.push_back(column_of(secondary, p.remote_column));
     for (const JoinPair& p : rel.secondaryjoin) columns.push_back(column_of(secondary, p.local_column));
-    const std::size_t limit = std::min(kMaxRowsPerStatement, dialect.max_parameters() / columns.size());
+    const bool arrays = insert && dialect.inserts_from_arrays();
+    const std::size_t limit =
+        arrays ? kMaxRowsPerStatement : std::min(kMaxRowsPerStatement, dialect.max_parameters() / columns.size());
     std::size_t end = start;
     std::vector<Value> params;
     while (end < links.size() && links[end].rel == &rel && end - start < limit) {
@@ -350,8 +349,11 @@ void UnitOfWork::write_associations(std::vector<Link>& links, bool insert) {
       ++end;
     }
     const std::size_t n = end - start;
-    const std::string sql = insert ? insert_sql(dialect, secondary, columns, n, {})
-                                   : delete_tuples_sql(dialect, secondary, columns, n);
+    const bool from_arrays = arrays && n > 1;
+    const std::string sql = from_arrays ? insert_from_arrays_sql(dialect, secondary, columns, {})
+                            : insert    ? insert_sql(dialect, secondary, columns, n, {})
+                                        : delete_tuples_sql(dialect, secondary, columns, n);
+    if (from_arrays) params = dialect.column_arrays(params, columns.size(), sql);
     auto rows = session_.execute(sql, params);
     if (!insert && rows->affected_rows() != n)
       throw StaleDataError("DELETE of " + std::to_string(n) + " association row(s) of collection \"" +

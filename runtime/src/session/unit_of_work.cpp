@@ -13,12 +13,6 @@
 #include "session/session_core.hpp"
 
 namespace ormc::detail {
-namespace {
-
-/// Rows per multi-row INSERT / DELETE: large enough that round trips stop mattering.
-constexpr std::size_t kMaxRowsPerStatement = 1000;
-
-}  // namespace
 
 std::vector<UnitOfWork::TableWork*> UnitOfWork::ordered_tables() {
   // Parents before children by the foreign keys among the tables of this flush (depth-first
@@ -114,14 +108,17 @@ void UnitOfWork::insert_rows(const EntityInfo& entity, std::vector<Object*>& obj
       if (ma.contains(i) != mb.contains(i)) return false;
     return true;
   };
-  const std::size_t max_params = session_.engine().dialect().max_parameters();
+  const Dialect& dialect = session_.engine().dialect();
   std::size_t start = 0;
   while (start < objects.size()) {
     std::vector<std::uint16_t> shape;
     const ColumnSet& set = ObjectAccess::state(*objects[start]).modified;
     for (std::uint16_t i = 0; i < columns.size(); ++i)
       if (!server_generated(columns[i]) || set.contains(i)) shape.push_back(i);
-    const std::size_t limit = shape.empty() ? 1 : std::min(kMaxRowsPerStatement, max_params / shape.size());
+    // Arrays carry any number of rows in one parameter per column; a VALUES list one per value.
+    const std::size_t limit = shape.empty()                   ? 1
+                              : dialect.inserts_from_arrays() ? kMaxRowsPerStatement
+                                                              : std::min(kMaxRowsPerStatement, dialect.max_parameters() / shape.size());
     std::size_t end = start + 1;
     while (end < objects.size() && end - start < limit && same_shape(objects[start], objects[end])) ++end;
     insert_batch(entity, std::span<Object* const>(objects.data() + start, end - start), shape);
@@ -166,7 +163,11 @@ void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const>
     for (std::uint16_t c : shape) params.push_back(ObjectAccess::get(*o, c));
 
   const auto& dialect = session_.engine().dialect();
-  const std::string sql = insert_sql(dialect, table, shape, batch.size(), returning);
+  // One row keeps the plain VALUES form; several go as one array per column where the dialect can.
+  const bool from_arrays = batch.size() > 1 && dialect.inserts_from_arrays();
+  const std::string sql = from_arrays ? insert_from_arrays_sql(dialect, table, shape, returning)
+                                      : insert_sql(dialect, table, shape, batch.size(), returning);
+  if (from_arrays) params = dialect.column_arrays(params, shape.size(), sql);
   auto rows = session_.execute(sql, params);
 
   if (!unfetched.empty())
@@ -187,7 +188,7 @@ void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const>
 
   std::vector<std::size_t> row_of_object(batch.size());
   if (sort_column >= 0) {
-    // Generated keys ascend in VALUES order (sequence / rowid), whatever order RETURNING uses.
+    // Generated keys ascend in row order (sequence / rowid), whatever order RETURNING uses.
     auto key_of = [&](std::size_t r) { return returned[r * width + sort_column].as<std::int64_t>(); };
     for (std::size_t i = 0; i < row_of_object.size(); ++i) row_of_object[i] = i;
     bool ascending = true;  // what both databases do in practice: then there is nothing to sort

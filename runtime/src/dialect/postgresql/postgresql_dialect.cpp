@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "dialect/postgresql/postgresql_text.hpp"
+
 namespace ormc::detail {
 namespace {
 
@@ -57,6 +59,16 @@ class PostgresqlDialect final : public Dialect {
     ColumnInfo plain = column;
     plain.autoincrement = false;  // "serial" is DDL shorthand, not a type to cast to
     return column_type(plain);
+  }
+
+  [[nodiscard]] bool inserts_from_arrays() const noexcept override { return true; }
+
+  [[nodiscard]] std::vector<Value> column_arrays(std::span<const Value> rows, std::size_t width,
+                                                 const std::string& sql) const override {
+    std::vector<Value> arrays;
+    arrays.reserve(width);
+    for (std::size_t column = 0; column < width; ++column) arrays.emplace_back(array_literal(rows, width, column, sql));
+    return arrays;
   }
 
   [[nodiscard]] std::string server_default(const ColumnInfo& column) const override {

@@ -1,4 +1,4 @@
-// The text forms PostgreSQL reads for each value type, shared by parameters and COPY lines.
+// The text forms PostgreSQL reads for each value type, shared by parameters, COPY lines and array literals.
 #include "dialect/postgresql/postgresql_text.hpp"
 
 #include <charconv>
@@ -9,6 +9,17 @@
 #include "value_text.hpp"
 
 namespace ormc::detail {
+namespace {
+
+/// Appends `s` for a double-quoted array element: backslash and double quote escaped by a backslash.
+void append_array_escaped(std::string& out, std::string_view s) {
+  for (const char c : s) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+}
+
+}  // namespace
 
 bool has_text_form(const Value& v) noexcept {
   if (v.holds<std::string>()) return v.as<std::string>().find('\0') == std::string::npos;
@@ -46,6 +57,39 @@ void append_text(std::string& out, const Value& v) {
     out += "\\x";  // bytea's hex form
     out += hex_encode(v.as<Bytes>());
   }
+}
+
+std::string array_literal(std::span<const Value> rows, std::size_t width, std::size_t column, const std::string& sql) {
+  std::string out = "{";
+  std::string text;  // a bytes element's text form, reused
+  for (std::size_t at = column; at < rows.size(); at += width) {
+    if (at != column) out += ',';
+    const Value& v = rows[at];
+    if (v.is_null()) {
+      out += "NULL";
+      continue;
+    }
+    if (!has_text_form(v)) throw_no_text_form(fmt::format("row {}, column {}", at / width + 1, column + 1), v, sql);
+    if (v.holds<std::string>()) {
+      out += '"';
+      append_array_escaped(out, v.as<std::string>());
+      out += '"';
+    } else if (v.holds<Bytes>()) {
+      text.clear();
+      append_text(text, v);
+      out += '"';
+      append_array_escaped(out, text);  // the backslash of bytea's `\x`
+      out += '"';
+    } else if (v.holds<Timestamp>() || v.holds<Date>()) {
+      out += '"';  // a timestamp's space would end an unquoted element's meaning
+      append_text(out, v);
+      out += '"';
+    } else {
+      append_text(out, v);  // numbers, true/false, a UUID: no character an array literal reserves
+    }
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace ormc::detail

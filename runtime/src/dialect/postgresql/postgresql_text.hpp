@@ -1,6 +1,8 @@
-// The text forms PostgreSQL reads for each value type, shared by parameters and COPY lines.
+// The text forms PostgreSQL reads for each value type, shared by parameters, COPY lines and array literals.
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -17,5 +19,12 @@ namespace ormc::detail {
 /// Appends the text form of a non-NULL value: a string as it is, digits, `true`/`false`, ISO dates,
 /// `\x` and hex digits for bytes. Only meaningful for values has_text_form() accepts.
 void append_text(std::string& out, const Value& v);
+
+/// The array literal `{"a","b",NULL}` or `{1,2,NULL}` of column `column` of `rows` (row-major,
+/// `width` values per row): strings, bytes, dates and timestamps quoted with `"` and `\` escaped, so
+/// that commas, braces, spaces, the word NULL and empty strings read back exactly; numbers, booleans
+/// and UUIDs bare. @throw ormc::DataError as throw_no_text_form()
+[[nodiscard]] std::string array_literal(std::span<const Value> rows, std::size_t width, std::size_t column,
+                                        const std::string& sql);
 
 }  // namespace ormc::detail
