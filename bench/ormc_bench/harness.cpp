@@ -23,6 +23,13 @@ Sample timed(const Side& side) {
   return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
 }
 
+// Workloads of a few tens of milliseconds swing by a third from one repetition to the next on a
+// shared machine: they get more repetitions, until both sides together have been timed for
+// kMinTimedSeconds, within kMaxRepetitions and kMaxWorkloadSeconds of wall time (set-up included).
+constexpr double kMinTimedSeconds = 2.0;
+constexpr int kMaxRepetitions = 15;
+constexpr double kMaxWorkloadSeconds = 30.0;
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
@@ -36,11 +43,19 @@ std::vector<Result> run_all(const std::string& backend, const std::vector<Worklo
   for (const Workload& w : workloads) {
     std::vector<double> ormc_times, raw_times;
     double ormc_rss = -1, raw_rss = -1;
-    auto record = [](const Sample& s, std::vector<double>& times, double& rss) {
+    const auto started = std::chrono::steady_clock::now();
+    double timed_seconds = 0;
+    auto record = [&timed_seconds](const Sample& s, std::vector<double>& times, double& rss) {
+      timed_seconds += s.seconds;
       times.push_back(s.seconds);
       rss = std::max(rss, s.rss_mb);
     };
-    for (int rep = 0; rep < repetitions; ++rep) {
+    auto more = [&](int rep) {
+      if (rep < repetitions) return true;
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      return timed_seconds < kMinTimedSeconds && rep < kMaxRepetitions && wall < kMaxWorkloadSeconds;
+    };
+    for (int rep = 0; more(rep); ++rep) {
       // Alternate the order so caches, the page cache and the server's state favour neither side.
       if (rep % 2 == 0) {
         record(timed(w.raw), raw_times, raw_rss);

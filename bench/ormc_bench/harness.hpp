@@ -37,7 +37,8 @@ struct Result {
   double raw_rss_mb = -1;
 };
 
-/// Runs every workload `repetitions` times, alternating which side goes first, and prints
+/// Runs every workload `repetitions` times (short ones more, up to 15, until both sides have been
+/// timed for 2 s in all), alternating which side goes first, and prints
 /// `BENCH <backend> <workload> ormc_s=<median> raw_s=<median> ratio=<ormc/raw>` per workload
 /// (plus ` ormc_rss_mb=<peak> raw_rss_mb=<peak>` when the sides were measured in child processes).
 std::vector<Result> run_all(const std::string& backend, const std::vector<Workload>& workloads, int repetitions);
