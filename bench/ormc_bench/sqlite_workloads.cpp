@@ -44,11 +44,14 @@ MemberRow read_member(sqlite3_stmt* stmt) {
           sqlite3_column_int(stmt, 2)};
 }
 
-/// The hand-written side's own connection, configured as ormc configures its own.
+/// The hand-written side's own connection, configured as ormc configures its own: no per-connection
+/// mutex (one thread uses it; the default serialized mode would lock on every call, which ormc's
+/// connections do not), foreign keys on, WAL.
 class RawSqlite final : public RawBackend {
  public:
   explicit RawSqlite(const std::string& path) {
-    check(sqlite3_open(path.c_str(), &db_), db_, "open");
+    check(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr),
+          db_, "open");
     exec("PRAGMA foreign_keys=ON");
     exec("PRAGMA journal_mode=WAL");
   }
