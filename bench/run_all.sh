@@ -19,15 +19,27 @@ export ORMC_RUN_ALL_WORK=$work ORMC_RUN_ALL_N=$n ORMC_RUN_ALL_REPS=$reps ORMC_RU
        ORMC_RUN_ALL_PY=$python ORMC_RUN_ALL_SQLA=$root/bench/sqlalchemy/sqla_bench.py \
        ORMC_RUN_ALL_FLOOR=$root/bench/server_floor.sh
 
-# One server for both programs; each side prints its lines as it goes (and they are kept for the table).
+# One server for both programs. Workload by workload, ormc_bench (ormc and hand-written, interleaved)
+# runs right next to SQLAlchemy's runs of the same workload, and the server floor next to the insert
+# workloads: the machine's speed drifts over minutes, so figures that are compared are measured together.
 "$root/scripts/with-postgres.sh" bash -c '
   set -euo pipefail
   url=$ORMC_TEST_POSTGRESQL_URL
-  "$ORMC_RUN_ALL_BENCH" --n "$ORMC_RUN_ALL_N" --reps "$ORMC_RUN_ALL_REPS" --postgresql "$url" | tee "$ORMC_RUN_ALL_WORK/ormc.txt"
-  "$ORMC_RUN_ALL_PY" "$ORMC_RUN_ALL_SQLA" "sqlite:///$ORMC_RUN_ALL_WORK/sqla.db" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" \
-    | tee "$ORMC_RUN_ALL_WORK/sqla.txt"
-  "$ORMC_RUN_ALL_PY" "$ORMC_RUN_ALL_SQLA" "$url" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" | tee -a "$ORMC_RUN_ALL_WORK/sqla.txt"
-  "$ORMC_RUN_ALL_FLOOR" "$url" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" | tee "$ORMC_RUN_ALL_WORK/floor.txt"
+  w_dir=$ORMC_RUN_ALL_WORK
+  for w in session_add_n write_only_add_n dynamic_append_n bulk_insert_n filter_limit10 stream_2n delete_parent \
+           get_identity_map; do
+    "$ORMC_RUN_ALL_BENCH" --n "$ORMC_RUN_ALL_N" --reps "$ORMC_RUN_ALL_REPS" --postgresql "$url" --only "$w" \
+      | grep "^BENCH " | tee -a "$w_dir/ormc.txt"
+    "$ORMC_RUN_ALL_PY" "$ORMC_RUN_ALL_SQLA" "sqlite:///$w_dir/sqla.db" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" "$w" \
+      | tee -a "$w_dir/sqla.txt"
+    "$ORMC_RUN_ALL_PY" "$ORMC_RUN_ALL_SQLA" "$url" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" "$w" | tee -a "$w_dir/sqla.txt"
+    case $w in
+      session_add_n | write_only_add_n | dynamic_append_n)
+        "$ORMC_RUN_ALL_FLOOR" "$url" "$ORMC_RUN_ALL_N" "$ORMC_RUN_ALL_REPS" "$w" | tee -a "$w_dir/floor.txt" ;;
+    esac
+  done
+  "$ORMC_RUN_ALL_BENCH" --no-sqlite --reps "$ORMC_RUN_ALL_REPS" --only generate_1000_entities \
+    | grep "^BENCH " | tee -a "$w_dir/ormc.txt"
 '
 
 echo
@@ -47,8 +59,12 @@ awk '
   END {
     print "| backend | workload | ormc (s) | hand-written (s) | ormc / hand-written | SQLAlchemy 1.4 (s) | SQLAlchemy / ormc | peak RSS MB (ormc / hand-written / SQLAlchemy) |"
     print "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    # Workloads ran one after another on both backends: printed backend by backend.
+    nb = split("sqlite postgresql generator", backends, " ")
+    for (b = 1; b <= nb; ++b)
     for (i = 1; i <= count; ++i) {
       k = order[i]; split(k, bw, " ")
+      if (bw[1] != backends[b]) continue
       s = (k in sqla) ? sprintf("%.4f", sqla[k]) : "-"
       x = (k in sqla && ormc[k] > 0) ? sprintf("%.1fx", sqla[k] / ormc[k]) : "-"
       rss = (ormc_rss[k] != "") ? ormc_rss[k] " / " raw_rss[k] " / " ((sqla_rss[k] != "") ? sqla_rss[k] : "-") : ""
@@ -64,13 +80,17 @@ awk '
 # The server floor: about how many times faster than SQLAlchemy a client with zero cost of its own could be.
 awk '
   /^SQLA postgresql / { split($4, kv, "="); sqla[$3] = kv[2] }
-  /^FLOOR / { split($4, kv, "="); floor_s = kv[2] }
+  /^FLOOR / { split($4, kv, "="); floor_s[$3] = kv[2]; order[++count] = $3 }
+  FILENAME ~ /ormc.txt$/ && /^BENCH postgresql / { split($4, kv, "="); ormc[$3] = kv[2] }
   END {
-    if (floor_s + 0 <= 0) exit
-    printf "\nPostgreSQL server floor (bench/server_floor.sh: one INSERT ... SELECT generate_series, no client): %.4f s\n", floor_s
-    # The workloads that need the generated keys back (bulk_insert_n does not, and COPY beats this floor).
-    n = split("session_add_n write_only_add_n dynamic_append_n", w, " ")
-    for (i = 1; i <= n; ++i)
-      if (w[i] in sqla) printf "  %s: SQLAlchemy / floor = %.1fx (about the most any client could reach)\n", w[i], sqla[w[i]] / floor_s
+    if (count == 0) exit
+    printf "\nPostgreSQL server floor (bench/server_floor.sh: one INSERT ... SELECT generate_series, no client),\n"
+    printf "measured next to each workload that needs the generated keys back:\n"
+    for (i = 1; i <= count; ++i) {
+      w = order[i]
+      if (!(w in sqla) || floor_s[w] + 0 <= 0) continue
+      printf "  %s: floor %.4f s, ormc %.4f s (%.2fx the floor); SQLAlchemy / floor = %.1fx (about the most any client could reach), SQLAlchemy / ormc = %.1fx\n", \
+        w, floor_s[w], ormc[w], ormc[w] / floor_s[w], sqla[w] / floor_s[w], sqla[w] / ormc[w]
+    }
   }
-' "$work/sqla.txt" "$work/floor.txt"
+' "$work/sqla.txt" "$work/floor.txt" "$work/ormc.txt"

@@ -4,12 +4,14 @@
 # plus its COMMIT. A program that needs the generated keys back can hardly insert those rows faster, so
 # SQLAlchemy's seconds divided by this floor about bound the "times faster than SQLAlchemy" any client
 # can reach on this server (COPY, which returns no keys, can beat it).
-# Usage: bench/server_floor.sh URL [N] [REPS]; prints `FLOOR postgresql insert_n s=<median>`.
+# Usage: bench/server_floor.sh URL [N] [REPS] [LABEL]; prints `FLOOR postgresql <LABEL> s=<median>`
+# (LABEL defaults to insert_n; run_all.sh passes the workload the floor was measured next to).
 set -euo pipefail
 
 url=$1
 n=${2:-100000}
 reps=${3:-3}
+label=${4:-insert_n}
 
 # Own table names, so the benchmark's tables are left alone; dropped again on exit.
 setup="SET client_min_messages = warning; DROP TABLE IF EXISTS floor_members; DROP TABLE IF EXISTS floor_organizations;
@@ -37,4 +39,4 @@ SQL
   times+=("$(awk '/^Time: / { ms += $2 } END { printf "%.6f", ms / 1000 }' <<<"$out")")
 done
 median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-echo "FLOOR postgresql insert_n s=$median"
+echo "FLOOR postgresql $label s=$median"

@@ -1,6 +1,6 @@
 """ormc_bench's workloads in SQLAlchemy 1.4 (Debian's python3-sqlalchemy, psycopg2), shaped as ../shared/anchors/sqla_bench.py.
 
-Usage: /usr/bin/python3 sqla_bench.py DSN N [REPS]
+Usage: /usr/bin/python3 sqla_bench.py DSN N [REPS [WORKLOAD]]  (WORKLOAD: run only that one)
 Prints `SQLA <backend> <workload> s=<median>` per workload (plus `rss_mb=<peak>` for stream_2n, measured in a
 child process so that the peak is the stream's own), in ormc_bench's workload names and order.
 """
@@ -51,7 +51,7 @@ def stream_child(dsn, org_id, expected):
     assert c == expected, (c, expected)
     print(f"{seconds:.6f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
 
-def main(dsn, n, reps):
+def main(dsn, n, reps, only=None):
     backend = "postgresql" if dsn.startswith("postgresql") else "sqlite"
     engine = make_engine(dsn)
     S = sessionmaker(engine, expire_on_commit=False)
@@ -141,6 +141,8 @@ def main(dsn, n, reps):
         ("get_identity_map", load_members, get_identity_map),
     ]
     for name, prepare, run in workloads:
+        if only is not None and name != only:
+            continue
         times, rss = [], None
         for _ in range(reps):
             prepare()
@@ -162,4 +164,5 @@ if __name__ == "__main__":
     if sys.argv[1] == "--child":
         stream_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:
-        main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 3)
+        main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 3,
+             sys.argv[4] if len(sys.argv) > 4 else None)
