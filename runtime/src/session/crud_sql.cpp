@@ -31,6 +31,17 @@ void append_returning(const Dialect& d, const TableInfo& table, std::span<const 
   }
 }
 
+/// ` (a, b, c)`: the column list of an INSERT.
+void append_insert_columns(const Dialect& d, const TableInfo& table, std::span<const std::uint16_t> columns,
+                           std::string& sql) {
+  sql += " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    append_column(d, table, columns[i], sql);
+  }
+  sql += ')';
+}
+
 }  // namespace
 
 void append_column_list(const Dialect& d, const TableInfo& table, std::string& sql) {
@@ -51,12 +62,8 @@ std::string insert_sql(const Dialect& d, const TableInfo& table, std::span<const
     // Every column is generated: one row of defaults (multi-row form has no portable spelling).
     sql += " DEFAULT VALUES";
   } else {
-    sql += " (";
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (i > 0) sql += ", ";
-      append_column(d, table, columns[i], sql);
-    }
-    sql += ") VALUES ";
+    append_insert_columns(d, table, columns, sql);
+    sql += " VALUES ";
     std::size_t param = 1;
     for (std::size_t r = 0; r < rows; ++r) {
       sql += r > 0 ? ", (" : "(";
@@ -75,12 +82,8 @@ std::string insert_from_arrays_sql(const Dialect& d, const TableInfo& table, std
                                    std::span<const std::uint16_t> returning) {
   std::string sql = "INSERT INTO ";
   d.append_identifier(sql, table.name);
-  sql += " (";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) sql += ", ";
-    append_column(d, table, columns[i], sql);
-  }
-  sql += ") SELECT * FROM unnest(";
+  append_insert_columns(d, table, columns, sql);
+  sql += " SELECT * FROM unnest(";
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) sql += ", ";
     d.append_placeholder(sql, i + 1);
