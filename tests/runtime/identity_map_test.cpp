@@ -32,6 +32,13 @@ std::shared_ptr<Object> find(const IdentityMap& map, const ormc::EntityInfo& ent
   return map.find(IdentityKeyView{&entity, std::span<const Value>(&key, 1)});
 }
 
+// Registers `object` the way a loaded row with an integer key is: probe, build, then insert where
+// the probe pointed.
+void add_probed(IdentityMap& map, const IdentityMap::IntegerProbe& probe, const std::shared_ptr<Object>& object,
+                std::int64_t key) {
+  ObjectAccess::state(*object).identity = map.insert_probed(probe, *object, key);
+}
+
 void forget(IdentityMap& map, const std::shared_ptr<Object>& object) {
   auto& state = ObjectAccess::state(*object);
   map.erase(state.identity);
@@ -82,8 +89,32 @@ TEST(IdentityMapTest, AReplacedObjectNoLongerOwnsItsEntry) {
   forget(map, second);
 }
 
+TEST(IdentityMapTest, AProbeThatWentStaleStillInsertsInTheRightPlace) {
+  IdentityMap map;
+  const auto& entity = Author::ormc_entity_info();
+  std::vector<std::shared_ptr<Object>> others;
+  // Probes taken before the table grows (the 48th entry of 64 slots), or before an entry moves by a
+  // backward shift, point at slots that are no longer right.
+  const auto probe = map.probe_integer(&entity, 1000);
+  EXPECT_EQ(probe.live, nullptr);
+  for (std::int64_t k = 0; k < 200; ++k) {
+    others.push_back(std::shared_ptr<Object>(Author::create()));
+    add(map, others.back(), Value(k));
+  }
+  auto late = std::shared_ptr<Object>(Author::create());
+  add_probed(map, probe, late, 1000);
+  EXPECT_EQ(map.probe_integer(&entity, 1000).live, late);
+  for (std::int64_t k = 0; k < 200; ++k) EXPECT_EQ(map.probe_integer(&entity, k).live, others[static_cast<std::size_t>(k)]);
+  EXPECT_EQ(map.size(), 201U);
+  forget(map, late);
+  for (auto& o : others) forget(map, o);
+  EXPECT_EQ(map.size(), 0U);
+}
+
 // Random inserts, erases and lookups over a small key range (many collisions, long probe runs,
-// wrap-around at the table's end, growth), compared with a std::map after every step.
+// wrap-around at the table's end, growth), compared with a std::map after every step. Half the
+// inserts go through probe_integer() + insert_probed(), sometimes with another insert or an erase
+// between the two (the probe then went stale).
 TEST(IdentityMapTest, AgreesWithAReferenceMapUnderRandomOperations) {
   std::mt19937 random(12345);
   IdentityMap map;
@@ -97,9 +128,30 @@ TEST(IdentityMapTest, AgreesWithAReferenceMapUnderRandomOperations) {
     const auto id = std::make_pair(e, key);
     const auto op = random() % 3;
     auto it = model.find(id);
+    const auto make = [](int entity) {
+      return entity == 0 ? std::shared_ptr<Object>(Author::create()) : std::shared_ptr<Object>(Book::create());
+    };
     if (op == 0 && it == model.end()) {
-      auto object = e == 0 ? std::shared_ptr<Object>(Author::create()) : std::shared_ptr<Object>(Book::create());
-      add(map, object, Value(key));
+      auto object = make(e);
+      if (random() % 2 == 0) {
+        add(map, object, Value(key));
+      } else {
+        const auto probe = map.probe_integer(entities[e], key);
+        ASSERT_EQ(probe.live, nullptr);
+        const auto between = random() % 4;
+        const auto other_id = std::make_pair(e, key + 1);
+        if (between == 0 && !model.contains(other_id)) {
+          auto other = make(e);
+          add(map, other, Value(key + 1));
+          model.emplace(other_id, other);
+        } else if (between == 1 && !model.empty()) {
+          auto victim = model.begin();
+          std::advance(victim, static_cast<long>(random() % model.size()));
+          forget(map, victim->second);
+          model.erase(victim);
+        }
+        add_probed(map, probe, object, key);
+      }
       model.emplace(id, object);
     } else if (op == 1 && it != model.end()) {
       forget(map, it->second);
@@ -109,6 +161,7 @@ TEST(IdentityMapTest, AgreesWithAReferenceMapUnderRandomOperations) {
     const auto found = find(map, *entities[e], Value(key));
     it = model.find(id);
     ASSERT_EQ(found, it == model.end() ? nullptr : it->second) << "step " << step << " key " << key;
+    ASSERT_EQ(map.probe_integer(entities[e], key).live, found) << "step " << step << " key " << key;
   }
   // Every survivor is still reachable, and the walk sees exactly them.
   for (const auto& [id, object] : model) ASSERT_EQ(find(map, *entities[id.first], Value(id.second)), object);

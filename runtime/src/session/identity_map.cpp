@@ -64,19 +64,52 @@ std::shared_ptr<Object> IdentityMap::find(const IdentityKeyView& key) const {
   }
 }
 
-std::shared_ptr<Object> IdentityMap::find_integer(const EntityInfo* entity, std::int64_t key) const {
-  if (size_ == 0) return nullptr;
-  const std::size_t hash = IdentityKeyHash::integer(entity, key);
+IdentityMap::IntegerProbe IdentityMap::probe_integer(const EntityInfo* entity, std::int64_t key) const {
+  IntegerProbe probe;
+  probe.hash = IdentityKeyHash::integer(entity, key);
+  probe.version = version_;
+  if (slots_.empty()) return probe;
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = home(hash);; i = (i + 1) & mask) {
+  for (std::size_t i = home(probe.hash);; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.object == nullptr) return nullptr;
-    if (slot.hash != hash) continue;
+    probe.slot = i;
+    if (slot.object == nullptr) return probe;
+    if (slot.hash != probe.hash) continue;
     const IdentityKey& stored = key_of(*slot.object);
     if (stored.entity == entity && stored.key.size() == 1 && stored.key[0].holds<std::int64_t>() &&
-        stored.key[0].as<std::int64_t>() == key)
-      return slot.object->weak_from_this().lock();
+        stored.key[0].as<std::int64_t>() == key) {
+      probe.matched = true;
+      probe.live = slot.object->weak_from_this().lock();
+      return probe;
+    }
   }
+}
+
+const IdentityKey* IdentityMap::insert_probed(const IntegerProbe& probe, Object& object, std::int64_t key) {
+  InstanceState& state = ObjectAccess::state(object);
+  if (state.identity != nullptr) erase(state.identity);
+  state.identity = nullptr;
+  state.identity_key.entity = &object.ormc_entity();
+  state.identity_key.key.assign_integer(key);
+  // The probe holds while nothing entered or left the table since, and no growth is due.
+  if (probe.version != version_ || slots_.empty() || (size_ + 1) * 4 > slots_.size() * 3)
+    return enter(object, probe.hash);
+  return claim(slots_[probe.slot], object, probe.hash);
+}
+
+const IdentityKey* IdentityMap::claim(Slot& slot, Object& object, std::size_t hash) noexcept {
+  InstanceState& state = ObjectAccess::state(object);
+  if (slot.object == nullptr) {
+    slot = {hash, &object};
+    ++size_;
+  } else {
+    // The previous object of this row is dying (checked by the caller): it no longer owns the entry.
+    ObjectAccess::state(*slot.object).identity = nullptr;
+    slot.object = &object;
+  }
+  ++version_;
+  state.identity_key.hash = hash;
+  return &state.identity_key;
 }
 
 std::vector<Value> IdentityMap::primary_key_of(const Object& object) {
@@ -101,15 +134,6 @@ const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object, Ke
   return enter(*object, IdentityKeyHash{}(IdentityKeyView{state.identity_key.entity, state.identity_key.key}));
 }
 
-const IdentityKey* IdentityMap::insert_integer(const std::shared_ptr<Object>& object, std::int64_t key) {
-  InstanceState& state = ObjectAccess::state(*object);
-  if (state.identity != nullptr) erase(state.identity);
-  state.identity = nullptr;
-  state.identity_key.entity = &object->ormc_entity();
-  state.identity_key.key.assign_integer(key);
-  return enter(*object, IdentityKeyHash::integer(state.identity_key.entity, key));
-}
-
 const IdentityKey* IdentityMap::enter(Object& object, std::size_t hash) {
   InstanceState& state = ObjectAccess::state(object);
   const IdentityKeyView view{state.identity_key.entity, state.identity_key.key};
@@ -117,27 +141,18 @@ const IdentityKey* IdentityMap::enter(Object& object, std::size_t hash) {
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = home(hash);; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
-    if (slot.object == nullptr) {
-      slot = {hash, &object};
-      ++size_;
-      return &state.identity_key;
-    }
-    if (slot.object != &object && slot.hash == hash && same_key(key_of(*slot.object), view)) {
-      // The previous object of this row is dying (checked by the caller): it no longer owns the entry.
-      ObjectAccess::state(*slot.object).identity = nullptr;
-      slot.object = &object;
-      return &state.identity_key;
-    }
+    if (slot.object == nullptr || (slot.object != &object && slot.hash == hash && same_key(key_of(*slot.object), view)))
+      return claim(slot, object, hash);
   }
 }
 
 void IdentityMap::erase(const IdentityKey* key) {
   if (size_ == 0) return;
   const std::size_t mask = slots_.size() - 1;
-  std::size_t i = home(IdentityKeyHash{}(IdentityKeyView{key->entity, key->key}));
+  std::size_t i = home(key->hash);
   for (;; i = (i + 1) & mask) {
     if (slots_[i].object == nullptr) return;  // not registered
-    if (&key_of(*slots_[i].object) == key) break;
+    if (slots_[i].hash == key->hash && &key_of(*slots_[i].object) == key) break;
   }
   // Backward-shift deletion: pull later members of the probe run into the hole, so lookups never
   // meet a tombstone and the table never needs cleaning.
@@ -151,6 +166,7 @@ void IdentityMap::erase(const IdentityKey* key) {
   }
   slots_[i] = Slot{};
   --size_;
+  ++version_;
 }
 
 std::vector<std::shared_ptr<Object>> IdentityMap::live_objects() const {
@@ -166,6 +182,7 @@ void IdentityMap::clear() noexcept {
   slots_.clear();
   size_ = 0;
   shift_ = 64;
+  ++version_;
 }
 
 void IdentityMap::reserve(std::size_t n) {
@@ -181,6 +198,7 @@ void IdentityMap::grow(std::size_t min_slots) {
   while (count < min_slots) count *= 2;
   if (count <= slots_.size()) return;
   std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(count));
+  ++version_;
   shift_ = 64 - static_cast<unsigned>(std::countr_zero(count));
   for (const Slot& slot : old)
     if (slot.object != nullptr) place(slot);

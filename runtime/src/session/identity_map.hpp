@@ -50,15 +50,24 @@ class IdentityMap {
 
   /// The live object for the key, or nullptr.
   [[nodiscard]] std::shared_ptr<Object> find(const IdentityKeyView& key) const;
-  /// find() for a one-integer key, without building a Value.
-  [[nodiscard]] std::shared_ptr<Object> find_integer(const EntityInfo* entity, std::int64_t key) const;
+  /// What one probe for a one-integer key found: its live object, or where to enter it.
+  struct IntegerProbe {
+    std::shared_ptr<Object> live;  ///< the live object of the key, if any
+    std::size_t hash = 0;
+    std::size_t slot = 0;          ///< the key's slot (`matched`), or the empty slot that ended the probe
+    std::uint64_t version = 0;     ///< the table's version when probed
+    bool matched = false;          ///< `slot` holds the key (its object dying when `live` is null)
+  };
+  /// find() for a one-integer key, without building a Value. It also remembers where the key would
+  /// be entered, so that a row loaded after a miss is registered by insert_probed() without probing again.
+  [[nodiscard]] IntegerProbe probe_integer(const EntityInfo* entity, std::int64_t key) const;
+  /// insert() for a one-integer key, at the place `probe` found (probing again when the table changed since).
+  const IdentityKey* insert_probed(const IntegerProbe& probe, Object& object, std::int64_t key);
   /// Registers `object` under its primary key (read from the object). A live entry for the same key
   /// must not exist (the caller checks); a dying one is replaced. Returns the key stored.
   const IdentityKey* insert(const std::shared_ptr<Object>& object);
   /// The same, with the key already known (a row just decoded): no second read of the key.
   const IdentityKey* insert(const std::shared_ptr<Object>& object, KeyValues&& key);
-  /// insert() for a one-integer key.
-  const IdentityKey* insert_integer(const std::shared_ptr<Object>& object, std::int64_t key);
   /// Removes the entry whose key is `key` (a pointer previously returned by insert()).
   void erase(const IdentityKey* key);
   /// Calls f(shared_ptr<Object>) for every live object. The objects are collected first, so f may
@@ -87,8 +96,12 @@ class IdentityMap {
   /// Enters `object`, whose InstanceState already holds its key, hashed as `hash`.
   const IdentityKey* enter(Object& object, std::size_t hash);
 
+  /// Claims the entry of `object`'s key (already in its InstanceState) for it; returns the key.
+  const IdentityKey* claim(Slot& slot, Object& object, std::size_t hash) noexcept;
+
   std::vector<Slot> slots_;  ///< a power of two in size, or empty
   std::size_t size_ = 0;
+  std::uint64_t version_ = 0;  ///< bumped by every change of the table's layout (an IntegerProbe goes stale)
   unsigned shift_ = 64;      ///< 64 - log2(slots_.size())
 };
 

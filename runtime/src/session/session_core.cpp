@@ -26,7 +26,9 @@ void erase_object(std::vector<std::shared_ptr<T>>& list, const Object* object) {
 UseGuard::UseGuard(SessionCore& core) : core_(core) {
   const auto me = std::this_thread::get_id();
   auto expected = std::thread::id{};
-  if (!core_.owner_.compare_exchange_strong(expected, me) && expected != me)
+  // Acquire pairs with the release in ~UseGuard: the next thread sees everything the last one did.
+  if (!core_.owner_.compare_exchange_strong(expected, me, std::memory_order_acquire, std::memory_order_relaxed) &&
+      expected != me)
     throw InvalidRequestError(
         "This Session is being used by another thread: a Session must be used by one thread at a time "
         "(give each thread its own Session on the shared Database)");
@@ -34,7 +36,9 @@ UseGuard::UseGuard(SessionCore& core) : core_(core) {
 }
 
 UseGuard::~UseGuard() {
-  if (--core_.depth_ == 0) core_.owner_.store(std::thread::id{});
+  // A release store is a plain store on x86, where the default (sequentially consistent) one is a
+  // locked exchange: this runs once per streamed row.
+  if (--core_.depth_ == 0) core_.owner_.store(std::thread::id{}, std::memory_order_release);
 }
 
 SessionCore::SessionCore(Database db, SessionOptions options)
@@ -479,41 +483,44 @@ void SessionCore::load_field(Object& object, const EntityInfo& entity, std::size
 std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, const Rows& rows, std::size_t first) {
   const auto& columns = entity.table->columns;
   const auto& key_columns = entity.primary_key;
-  // The usual key, one integer column, is looked up without building a Value.
+  // The usual key, one integer column, is looked up without building a Value, and one probe of the
+  // identity map serves both the lookup and, on a miss, the registration.
   std::int64_t integer = 0;
-  const bool integer_key = key_columns.size() == 1 && is_integer(columns[key_columns[0]].type) &&
-                           rows.read_int64(first + key_columns[0], integer) == CellRead::Read;
-  KeyValues key;
-  std::shared_ptr<Object> existing;
-  if (integer_key) {
-    existing = identity_.find_integer(&entity, integer);
-  } else {
-    for (std::uint16_t c : key_columns) key.push_back(read_column(rows, first + c, columns[c]));
-    existing = identity_.find({&entity, key});
-  }
-  if (existing) {
-    // The identity map wins: only expired attributes are filled from the row (SQLAlchemy).
-    if (ObjectAccess::state(*existing).expired) populate(*existing, rows, first, true);
-    return existing;
-  }
-  std::shared_ptr<Object> object = entity.instantiate();
-  // The key was decoded for the lookup: set it from there rather than decode it again.
-  if (integer_key) {
+  if (key_columns.size() == 1 && is_integer(columns[key_columns[0]].type) &&
+      rows.read_int64(first + key_columns[0], integer) == CellRead::Read) {
+    IdentityMap::IntegerProbe probe = identity_.probe_integer(&entity, integer);
+    if (probe.live) return found_in_identity_map(std::move(probe.live), rows, first);
+    std::shared_ptr<Object> object = entity.instantiate();
+    // The key was decoded for the lookup: set it from there rather than decode it again.
     ObjectAccess::set(*object, key_columns[0], Value(integer));
-  } else {
-    for (std::size_t k = 0; k < key_columns.size(); ++k) ObjectAccess::set(*object, key_columns[k], Value(key[k]));
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      if (i != key_columns[0]) load_field(*object, entity, i, rows, first);
+    InstanceState& s = ObjectAccess::state(*object);
+    s.session = this;
+    s.status = Status::Persistent;
+    s.identity = identity_.insert_probed(probe, *object, integer);
+    return object;
   }
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (key_columns.size() == 1 ? i == key_columns[0]
-                                : std::find(key_columns.begin(), key_columns.end(), i) != key_columns.end())
-      continue;
-    load_field(*object, entity, i, rows, first);
-  }
+  KeyValues key;
+  for (std::uint16_t c : key_columns) key.push_back(read_column(rows, first + c, columns[c]));
+  if (std::shared_ptr<Object> existing = identity_.find({&entity, key}))
+    return found_in_identity_map(std::move(existing), rows, first);
+  std::shared_ptr<Object> object = entity.instantiate();
+  for (std::size_t k = 0; k < key_columns.size(); ++k) ObjectAccess::set(*object, key_columns[k], Value(key[k]));
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (std::find(key_columns.begin(), key_columns.end(), i) == key_columns.end()) load_field(*object, entity, i, rows, first);
   InstanceState& s = ObjectAccess::state(*object);
   s.session = this;
   s.status = Status::Persistent;
-  s.identity = integer_key ? identity_.insert_integer(object, integer) : identity_.insert(object, std::move(key));
+  s.identity = identity_.insert(object, std::move(key));
   return object;
+}
+
+std::shared_ptr<Object> SessionCore::found_in_identity_map(std::shared_ptr<Object> existing, const Rows& rows,
+                                                          std::size_t first) {
+  // The identity map wins: only expired attributes are filled from the row (SQLAlchemy).
+  if (ObjectAccess::state(*existing).expired) populate(*existing, rows, first, true);
+  return existing;
 }
 
 }  // namespace ormc::detail

@@ -138,6 +138,9 @@ class SessionCore {
  private:
   friend class UseGuard;
 
+  /// object_from_row() when the identity map had the row's object: fills only its expired attributes.
+  std::shared_ptr<Object> found_in_identity_map(std::shared_ptr<Object> existing, const Rows& rows, std::size_t first);
+
   /// The statements of a selectin load: fills each parent's collection with its rows.
   void selectin_fill(const RelationshipInfo& rel, std::span<SelectinParent> parents);
   /// selectin of a many-to-one for the objects a query loaded: one `IN (...)` SELECT of the target

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "ormc/metadata.hpp"
@@ -20,23 +22,72 @@ enum class CellRead : std::uint8_t {
   Other,  ///< stored some other way: use CellReader::get(), which converts or reports the error
 };
 
+/// A cell of the current row that the driver decoded as it stepped onto the row (SQLite's streamed
+/// rows are). Reading one costs no virtual call. `bytes` points into the driver's row: valid until
+/// the next row.
+struct DecodedCell {
+  enum class Kind : std::uint8_t { Null, Integer, Real, Text, Blob };
+  Kind kind = Kind::Null;
+  std::int64_t integer = 0;
+  double real = 0;
+  std::string_view bytes;  ///< Text or Blob content
+};
+
 /// The current row of a result, cell by cell. Implemented by each dialect's rows.
 class CellReader {
  public:
-  [[nodiscard]] virtual bool is_null(std::size_t column) const = 0;
+  [[nodiscard]] bool is_null(std::size_t column) const {
+    if (const DecodedCell* c = decoded(column)) return c->kind == DecodedCell::Kind::Null;
+    return driver_is_null(column);
+  }
   /// The cell decoded as `type` (NULL gives an empty Value).
   /// @throw ormc::DataError when the stored value can't be read as `type`.
   [[nodiscard]] virtual Value get(std::size_t column, Type type) const = 0;
   /// Fast paths for the commonest cells, an integer or a text: one call answers NULL, read, or
-  /// "other". They exist so that a streamed row costs no Value per cell.
-  [[nodiscard]] virtual CellRead read_int64(std::size_t column, std::int64_t& out) const = 0;
-  [[nodiscard]] virtual CellRead read_text(std::size_t column, std::string& out) const = 0;
+  /// "other". They exist so that a streamed row costs no Value per cell; on a decoded row they cost
+  /// no virtual call either.
+  [[nodiscard]] CellRead read_int64(std::size_t column, std::int64_t& out) const {
+    if (const DecodedCell* c = decoded(column)) {
+      if (c->kind == DecodedCell::Kind::Integer) {
+        out = c->integer;
+        return CellRead::Read;
+      }
+      return c->kind == DecodedCell::Kind::Null ? CellRead::Null : CellRead::Other;
+    }
+    return driver_read_int64(column, out);
+  }
+  [[nodiscard]] CellRead read_text(std::size_t column, std::string& out) const {
+    if (const DecodedCell* c = decoded(column)) {
+      if (c->kind == DecodedCell::Kind::Text) {
+        // clear() + append() rather than assign(): assign() takes the general replace path, which
+        // guards against an overlapping source and costs about twice as much for a short text.
+        out.clear();
+        out.append(c->bytes);
+        return CellRead::Read;
+      }
+      return c->kind == DecodedCell::Kind::Null ? CellRead::Null : CellRead::Other;
+    }
+    return driver_read_text(column, out);
+  }
+  /// Cell `column` of the current row when the driver decoded the row up front, else nullptr.
+  [[nodiscard]] const DecodedCell* decoded(std::size_t column) const noexcept {
+    return column < decoded_.size() ? &decoded_[column] : nullptr;
+  }
 
  protected:
   CellReader() = default;
   CellReader(const CellReader&) = default;
   CellReader& operator=(const CellReader&) = default;
   ~CellReader() = default;
+
+  /// The readers of rows that are not decoded up front (each is called only when decoded() is null).
+  [[nodiscard]] virtual bool driver_is_null(std::size_t column) const = 0;
+  [[nodiscard]] virtual CellRead driver_read_int64(std::size_t column, std::int64_t& out) const = 0;
+  [[nodiscard]] virtual CellRead driver_read_text(std::size_t column, std::string& out) const = 0;
+
+  /// The current row's cells, when the driver decodes each row as it steps onto it; empty otherwise
+  /// (no current row, or a driver that reads cell by cell).
+  std::span<const DecodedCell> decoded_;
 };
 
 /// The value of cell `index` decoded as `column`'s type; NUMERIC is brought to the column's declared

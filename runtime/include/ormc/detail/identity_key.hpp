@@ -59,6 +59,7 @@ class KeyValues {
 struct IdentityKey {
   const EntityInfo* entity = nullptr;
   KeyValues key;
+  std::size_t hash = 0;  ///< set by the identity map when it enters the key (erasing needn't rehash)
 };
 
 }  // namespace ormc::detail

@@ -128,13 +128,16 @@ class PgRows final : public Rows {
     return current_ < result_.size();
   }
   [[nodiscard]] std::size_t column_count() const override { return result_.columns(); }
-  [[nodiscard]] bool is_null(std::size_t column) const override { return field(column).is_null(); }
   [[nodiscard]] Value get(std::size_t column, Type type) const override {
     const pqxx::field f = field(column);
     if (f.is_null()) return Value();
     return decode(std::string_view(f.c_str(), f.size()), column, type);
   }
-  [[nodiscard]] CellRead read_int64(std::size_t column, std::int64_t& out) const override {
+  [[nodiscard]] std::uint64_t affected_rows() const override { return result_.affected_rows(); }
+
+ private:
+  [[nodiscard]] bool driver_is_null(std::size_t column) const override { return field(column).is_null(); }
+  [[nodiscard]] CellRead driver_read_int64(std::size_t column, std::int64_t& out) const override {
     const pqxx::field f = field(column);
     if (f.is_null()) return CellRead::Null;
     const auto v = parse_int64(std::string_view(f.c_str(), f.size()));
@@ -142,15 +145,13 @@ class PgRows final : public Rows {
     out = *v;
     return CellRead::Read;
   }
-  [[nodiscard]] CellRead read_text(std::size_t column, std::string& out) const override {
+  [[nodiscard]] CellRead driver_read_text(std::size_t column, std::string& out) const override {
     const pqxx::field f = field(column);
     if (f.is_null()) return CellRead::Null;
-    out.assign(f.c_str(), f.size());
+    out.clear();  // + append(): cheaper than assign()'s general replace path for a short text
+    out.append(f.c_str(), f.size());
     return CellRead::Read;
   }
-  [[nodiscard]] std::uint64_t affected_rows() const override { return result_.affected_rows(); }
-
- private:
   pqxx::field field(std::size_t column) const {
     if (!started_ || current_ >= result_.size()) throw InvalidRequestError("no current row: call next() first");
     if (column >= result_.columns()) {

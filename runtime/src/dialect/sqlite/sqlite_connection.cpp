@@ -278,27 +278,27 @@ class BufferedRows final : public Rows {
     return current_ < rows_.size();
   }
   [[nodiscard]] std::size_t column_count() const override { return columns_; }
-  [[nodiscard]] bool is_null(std::size_t column) const override { return cell(column).storage == SQLITE_NULL; }
   [[nodiscard]] Value get(std::size_t column, Type type) const override {
     return decode(cell(column).view(), column, type);
   }
-  [[nodiscard]] CellRead read_int64(std::size_t column, std::int64_t& out) const override {
+  [[nodiscard]] std::uint64_t affected_rows() const override { return affected_; }
+
+ private:
+  [[nodiscard]] bool driver_is_null(std::size_t column) const override { return cell(column).storage == SQLITE_NULL; }
+  [[nodiscard]] CellRead driver_read_int64(std::size_t column, std::int64_t& out) const override {
     const Cell& c = cell(column);
     if (c.storage == SQLITE_NULL) return CellRead::Null;
     if (c.storage != SQLITE_INTEGER) return CellRead::Other;
     out = c.integer;
     return CellRead::Read;
   }
-  [[nodiscard]] CellRead read_text(std::size_t column, std::string& out) const override {
+  [[nodiscard]] CellRead driver_read_text(std::size_t column, std::string& out) const override {
     const Cell& c = cell(column);
     if (c.storage == SQLITE_NULL) return CellRead::Null;
     if (c.storage != SQLITE_TEXT) return CellRead::Other;
     out = c.bytes;
     return CellRead::Read;
   }
-  [[nodiscard]] std::uint64_t affected_rows() const override { return affected_; }
-
- private:
   const Cell& cell(std::size_t column) const {
     if (!started_ || current_ >= rows_.size()) throw InvalidRequestError("no current row: call next() first");
     check_column(column, columns_);
@@ -312,8 +312,9 @@ class BufferedRows final : public Rows {
   bool started_ = false;
 };
 
-/// Rows of a read-only statement, stepped one row per next(). Resets the statement (releasing its
-/// read lock) when destroyed.
+/// Rows of a read-only statement, stepped one row per next(), which decodes the row's cells as it
+/// steps onto it (so that generated loaders read them without a virtual call per cell). Resets the
+/// statement (releasing its read lock) when destroyed.
 class LazyRows final : public Rows {
  public:
   LazyRows(sqlite3* db, sqlite3_stmt* stmt, CachedStatement* cached, bool has_row)
@@ -322,7 +323,7 @@ class LazyRows final : public Rows {
         cached_(cached),
         pending_(has_row),
         done_(!has_row),
-        columns_(static_cast<std::size_t>(sqlite3_column_count(stmt))) {}
+        row_(static_cast<std::size_t>(sqlite3_column_count(stmt))) {}
   LazyRows(const LazyRows&) = delete;
   LazyRows& operator=(const LazyRows&) = delete;
   ~LazyRows() override {
@@ -335,16 +336,16 @@ class LazyRows final : public Rows {
   }
 
   bool next() override {
-    on_row_ = false;
+    decoded_ = {};
     if (pending_) {
       pending_ = false;
-      on_row_ = true;
+      decode_row();
       return true;
     }
     if (done_) return false;
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) {
-      on_row_ = true;
+      decode_row();
       return true;
     }
     done_ = true;
@@ -355,48 +356,77 @@ class LazyRows final : public Rows {
     }
     return false;
   }
-  [[nodiscard]] std::size_t column_count() const override { return columns_; }
-  [[nodiscard]] bool is_null(std::size_t column) const override {
-    check_row(column);
-    return sqlite3_column_type(stmt_, static_cast<int>(column)) == SQLITE_NULL;
-  }
+  [[nodiscard]] std::size_t column_count() const override { return row_.size(); }
   [[nodiscard]] Value get(std::size_t column, Type type) const override {
     check_row(column);
-    return decode(read_cell(stmt_, static_cast<int>(column)), column, type);
-  }
-  // The fast paths read through sqlite3_column_value: one column call per cell instead of a
-  // sqlite3_column_type and a getter. Its "unprotected" value is safe here because a connection is
-  // used by one thread at a time (opened SQLITE_OPEN_NOMUTEX, handed out by the pool).
-  [[nodiscard]] CellRead read_int64(std::size_t column, std::int64_t& out) const override {
-    check_row(column);
-    sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(column));
-    switch (sqlite3_value_type(v)) {
-      case SQLITE_INTEGER: out = sqlite3_value_int64(v); return CellRead::Read;
-      case SQLITE_NULL: return CellRead::Null;
-      default: return CellRead::Other;
-    }
-  }
-  [[nodiscard]] CellRead read_text(std::size_t column, std::string& out) const override {
-    check_row(column);
-    sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(column));
-    switch (sqlite3_value_type(v)) {
-      case SQLITE_TEXT: {
-        // Text first, then its length: the documented order for sqlite3_value_bytes.
-        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
-        out.assign(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
-        return CellRead::Read;
-      }
-      case SQLITE_NULL: return CellRead::Null;
-      default: return CellRead::Other;
-    }
+    const DecodedCell& c = row_[column];
+    return decode(CellView{storage_of(c.kind), c.integer, c.real, c.bytes}, column, type);
   }
   // Read-only statements change nothing.
   [[nodiscard]] std::uint64_t affected_rows() const override { return 0; }
 
  private:
+  // Called only without a current row (decoded() answers otherwise): they report the misuse.
+  [[nodiscard]] bool driver_is_null(std::size_t column) const override {
+    check_row(column);
+    return false;
+  }
+  [[nodiscard]] CellRead driver_read_int64(std::size_t column, std::int64_t&) const override {
+    check_row(column);
+    return CellRead::Other;
+  }
+  [[nodiscard]] CellRead driver_read_text(std::size_t column, std::string&) const override {
+    check_row(column);
+    return CellRead::Other;
+  }
+
+  // One sqlite3_column_value per cell: its "unprotected" value is safe here because a connection is
+  // used by one thread at a time (opened SQLITE_OPEN_NOMUTEX, handed out by the pool). Each cell is
+  // read in its stored type, so no conversion moves a text another cell's view points into.
+  void decode_row() {
+    for (std::size_t i = 0; i < row_.size(); ++i) {
+      sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(i));
+      DecodedCell& c = row_[i];
+      switch (sqlite3_value_type(v)) {
+        case SQLITE_INTEGER:
+          c.kind = DecodedCell::Kind::Integer;
+          c.integer = sqlite3_value_int64(v);
+          break;
+        case SQLITE_FLOAT:
+          c.kind = DecodedCell::Kind::Real;
+          c.real = sqlite3_value_double(v);
+          break;
+        case SQLITE_TEXT: {
+          // Text first, then its length: the documented order for sqlite3_value_bytes.
+          const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+          c.kind = DecodedCell::Kind::Text;
+          c.bytes = std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
+          break;
+        }
+        case SQLITE_BLOB: {
+          const auto* blob = static_cast<const char*>(sqlite3_value_blob(v));
+          c.kind = DecodedCell::Kind::Blob;
+          c.bytes = std::string_view(blob ? blob : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
+          break;
+        }
+        default: c.kind = DecodedCell::Kind::Null; break;
+      }
+    }
+    decoded_ = row_;
+  }
+  static int storage_of(DecodedCell::Kind kind) noexcept {
+    switch (kind) {
+      case DecodedCell::Kind::Integer: return SQLITE_INTEGER;
+      case DecodedCell::Kind::Real: return SQLITE_FLOAT;
+      case DecodedCell::Kind::Text: return SQLITE_TEXT;
+      case DecodedCell::Kind::Blob: return SQLITE_BLOB;
+      case DecodedCell::Kind::Null: break;
+    }
+    return SQLITE_NULL;
+  }
   void check_row(std::size_t column) const {
-    if (!on_row_) throw InvalidRequestError("no current row: call next() first");
-    check_column(column, columns_);
+    if (decoded_.empty() && !row_.empty()) throw InvalidRequestError("no current row: call next() first");
+    check_column(column, row_.size());
   }
 
   sqlite3* db_;
@@ -404,8 +434,7 @@ class LazyRows final : public Rows {
   CachedStatement* cached_;  ///< null when this Rows owns (and finalizes) the statement
   bool pending_;             ///< execute() already stepped onto the first row
   bool done_;
-  bool on_row_ = false;
-  std::size_t columns_;
+  std::vector<DecodedCell> row_;  ///< the current row's cells (decoded_ views them while there is one)
 };
 
 class SqliteConnection final : public Connection {
