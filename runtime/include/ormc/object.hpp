@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "ormc/detail/instance_state.hpp"
+#include "ormc/detail/object_allocator.hpp"
 #include "ormc/metadata.hpp"
 
 namespace ormc {

@@ -33,7 +33,7 @@ struct ormc_access_Node {
   }
   static ::ormc::detail::RelationshipState* state_children(::ormc::Object& o) { return &self(o).ormc_rel_children_; }
   static ::ormc::detail::RelationshipState* state_parent(::ormc::Object& o) { return &self(o).ormc_rel_parent_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Node>(Node::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Node>(Node::ormc_tag{}); }
 };
 
 namespace {
@@ -117,7 +117,7 @@ const ::ormc::EntityInfo ormc_entity_Node{
 const Node::Columns Node::c{};
 
 std::shared_ptr<Node> Node::create(Fields fields) {
-  auto object = std::make_shared<Node>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Node>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

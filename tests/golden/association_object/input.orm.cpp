@@ -16,7 +16,7 @@ struct ormc_access_Left {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static ::ormc::detail::RelationshipState* state_associations(::ormc::Object& o) { return &self(o).ormc_rel_associations_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Left>(Left::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Left>(Left::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Association's fields for the runtime: get_, set_ and load_ per column.
@@ -49,7 +49,7 @@ struct ormc_access_Association {
   }
   static ::ormc::detail::RelationshipState* state_left(::ormc::Object& o) { return &self(o).ormc_rel_left_; }
   static ::ormc::detail::RelationshipState* state_right(::ormc::Object& o) { return &self(o).ormc_rel_right_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Association>(Association::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Association>(Association::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Right's fields for the runtime: get_, set_ and load_ per column.
@@ -65,7 +65,7 @@ struct ormc_access_Right {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static ::ormc::detail::RelationshipState* state_associations(::ormc::Object& o) { return &self(o).ormc_rel_associations_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Right>(Right::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Right>(Right::ormc_tag{}); }
 };
 
 namespace {
@@ -145,7 +145,7 @@ const ::ormc::EntityInfo ormc_entity_Left{
 const Left::Columns Left::c{};
 
 std::shared_ptr<Left> Left::create(Fields fields) {
-  auto object = std::make_shared<Left>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Left>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
@@ -224,7 +224,7 @@ const ::ormc::EntityInfo ormc_entity_Association{
 const Association::Columns Association::c{};
 
 std::shared_ptr<Association> Association::create(Fields fields) {
-  auto object = std::make_shared<Association>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Association>(ormc_tag{});
   Row& row = object->ormc_row_;
   row.left_id = std::move(fields.left_id);
   row.right_id = std::move(fields.right_id);
@@ -290,7 +290,7 @@ const ::ormc::EntityInfo ormc_entity_Right{
 const Right::Columns Right::c{};
 
 std::shared_ptr<Right> Right::create(Fields fields) {
-  auto object = std::make_shared<Right>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Right>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

@@ -24,7 +24,7 @@ struct ormc_access_Account {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.identifier);
   }
   static ::ormc::detail::RelationshipState* state_account_transactions(::ormc::Object& o) { return &self(o).ormc_rel_account_transactions_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Account>(Account::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Account>(Account::ormc_tag{}); }
 };
 
 /// Reads, writes and loads AccountTransaction's fields for the runtime: get_, set_ and load_ per column.
@@ -71,7 +71,7 @@ struct ormc_access_AccountTransaction {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.timestamp);
   }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<AccountTransaction>(AccountTransaction::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<AccountTransaction>(AccountTransaction::ormc_tag{}); }
 };
 
 /// Reads, writes and loads BankAudit's fields for the runtime: get_, set_ and load_ per column.
@@ -87,7 +87,7 @@ struct ormc_access_BankAudit {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static ::ormc::detail::RelationshipState* state_account_transactions(::ormc::Object& o) { return &self(o).ormc_rel_account_transactions_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<BankAudit>(BankAudit::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<BankAudit>(BankAudit::ormc_tag{}); }
 };
 
 namespace {
@@ -182,7 +182,7 @@ const ::ormc::EntityInfo ormc_entity_Account{
 const Account::Columns Account::c{};
 
 std::shared_ptr<Account> Account::create(Fields fields) {
-  auto object = std::make_shared<Account>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Account>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
@@ -226,7 +226,7 @@ const ::ormc::EntityInfo ormc_entity_AccountTransaction{
 const AccountTransaction::Columns AccountTransaction::c{};
 
 std::shared_ptr<AccountTransaction> AccountTransaction::create(Fields fields) {
-  auto object = std::make_shared<AccountTransaction>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<AccountTransaction>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
@@ -299,7 +299,7 @@ const ::ormc::EntityInfo ormc_entity_BankAudit{
 const BankAudit::Columns BankAudit::c{};
 
 std::shared_ptr<BankAudit> BankAudit::create(Fields fields) {
-  auto object = std::make_shared<BankAudit>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<BankAudit>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

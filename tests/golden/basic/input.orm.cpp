@@ -79,7 +79,7 @@ struct ormc_access_Customer {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.created_at);
   }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Customer>(Customer::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Customer>(Customer::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Order's fields for the runtime: get_, set_ and load_ per column.
@@ -126,7 +126,7 @@ struct ormc_access_Order {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.table);
   }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Order>(Order::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Order>(Order::ormc_tag{}); }
 };
 
 namespace {
@@ -193,7 +193,7 @@ const ::ormc::EntityInfo ormc_entity_Customer{
 const Customer::Columns Customer::c{};
 
 std::shared_ptr<Customer> Customer::create(Fields fields) {
-  auto object = std::make_shared<Customer>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Customer>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
@@ -254,7 +254,7 @@ const ::ormc::EntityInfo ormc_entity_Order{
 const Order::Columns Order::c{};
 
 std::shared_ptr<Order> Order::create(Fields fields) {
-  auto object = std::make_shared<Order>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Order>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

@@ -32,7 +32,7 @@ struct ormc_access_Zone {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
   }
   static ::ormc::detail::RelationshipState* state_sites(::ormc::Object& o) { return &self(o).ormc_rel_sites_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Zone>(Zone::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Zone>(Zone::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Site's fields for the runtime: get_, set_ and load_ per column.
@@ -64,7 +64,7 @@ struct ormc_access_Site {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.zone_num);
   }
   static ::ormc::detail::RelationshipState* state_zone(::ormc::Object& o) { return &self(o).ormc_rel_zone_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Site>(Site::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Site>(Site::ormc_tag{}); }
 };
 
 namespace {
@@ -141,7 +141,7 @@ const ::ormc::EntityInfo ormc_entity_Zone{
 const Zone::Columns Zone::c{};
 
 std::shared_ptr<Zone> Zone::create(Fields fields) {
-  auto object = std::make_shared<Zone>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Zone>(ormc_tag{});
   Row& row = object->ormc_row_;
   row.code = std::move(fields.code);
   row.num = std::move(fields.num);
@@ -204,7 +204,7 @@ const ::ormc::EntityInfo ormc_entity_Site{
 const Site::Columns Site::c{};
 
 std::shared_ptr<Site> Site::create(Fields fields) {
-  auto object = std::make_shared<Site>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Site>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

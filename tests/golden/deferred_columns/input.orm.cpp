@@ -55,7 +55,7 @@ struct ormc_access_Book {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.photo2);
   }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Book>(Book::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Book>(Book::ormc_tag{}); }
 };
 
 namespace {
@@ -105,7 +105,7 @@ const ::ormc::EntityInfo ormc_entity_Book{
 const Book::Columns Book::c{};
 
 std::shared_ptr<Book> Book::create(Fields fields) {
-  auto object = std::make_shared<Book>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Book>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

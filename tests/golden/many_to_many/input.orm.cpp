@@ -16,7 +16,7 @@ struct ormc_access_Left {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static ::ormc::detail::RelationshipState* state_rights(::ormc::Object& o) { return &self(o).ormc_rel_rights_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Left>(Left::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Left>(Left::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Right's fields for the runtime: get_, set_ and load_ per column.
@@ -32,7 +32,7 @@ struct ormc_access_Right {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static ::ormc::detail::RelationshipState* state_lefts(::ormc::Object& o) { return &self(o).ormc_rel_lefts_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Right>(Right::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Right>(Right::ormc_tag{}); }
 };
 
 namespace {
@@ -114,7 +114,7 @@ const ::ormc::EntityInfo ormc_entity_Left{
 const Left::Columns Left::c{};
 
 std::shared_ptr<Left> Left::create(Fields fields) {
-  auto object = std::make_shared<Left>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Left>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
@@ -177,7 +177,7 @@ const ::ormc::EntityInfo ormc_entity_Right{
 const Right::Columns Right::c{};
 
 std::shared_ptr<Right> Right::create(Fields fields) {
-  auto object = std::make_shared<Right>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Right>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

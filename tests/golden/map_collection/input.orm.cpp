@@ -16,7 +16,7 @@ struct ormc_access_Item {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static ::ormc::detail::RelationshipState* state_notes(::ormc::Object& o) { return &self(o).ormc_rel_notes_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Item>(Item::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Item>(Item::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Note's fields for the runtime: get_, set_ and load_ per column.
@@ -55,7 +55,7 @@ struct ormc_access_Note {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.text);
   }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Note>(Note::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Note>(Note::ormc_tag{}); }
 };
 
 namespace {
@@ -132,7 +132,7 @@ const ::ormc::EntityInfo ormc_entity_Item{
 const Item::Columns Item::c{};
 
 std::shared_ptr<Item> Item::create(Fields fields) {
-  auto object = std::make_shared<Item>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Item>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
@@ -173,7 +173,7 @@ const ::ormc::EntityInfo ormc_entity_Note{
 const Note::Columns Note::c{};
 
 std::shared_ptr<Note> Note::create(Fields fields) {
-  auto object = std::make_shared<Note>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Note>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

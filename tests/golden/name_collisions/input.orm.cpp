@@ -71,7 +71,7 @@ struct ormc_access_Setting {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.session);
   }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Setting>(Setting::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Setting>(Setting::ormc_tag{}); }
 };
 
 namespace {
@@ -123,7 +123,7 @@ const ::ormc::EntityInfo ormc_entity_Setting{
 const Setting::Columns Setting::c{};
 
 std::shared_ptr<Setting> Setting::create(Fields fields) {
-  auto object = std::make_shared<Setting>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Setting>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

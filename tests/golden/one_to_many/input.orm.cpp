@@ -16,7 +16,7 @@ struct ormc_access_Parent {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.id);
   }
   static ::ormc::detail::RelationshipState* state_children(::ormc::Object& o) { return &self(o).ormc_rel_children_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Parent>(Parent::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Parent>(Parent::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Child's fields for the runtime: get_, set_ and load_ per column.
@@ -48,7 +48,7 @@ struct ormc_access_Child {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.parent_id);
   }
   static ::ormc::detail::RelationshipState* state_parent(::ormc::Object& o) { return &self(o).ormc_rel_parent_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Child>(Child::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Child>(Child::ormc_tag{}); }
 };
 
 namespace {
@@ -121,7 +121,7 @@ const ::ormc::EntityInfo ormc_entity_Parent{
 const Parent::Columns Parent::c{};
 
 std::shared_ptr<Parent> Parent::create(Fields fields) {
-  auto object = std::make_shared<Parent>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Parent>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
@@ -182,7 +182,7 @@ const ::ormc::EntityInfo ormc_entity_Child{
 const Child::Columns Child::c{};
 
 std::shared_ptr<Child> Child::create(Fields fields) {
-  auto object = std::make_shared<Child>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Child>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);

@@ -24,7 +24,7 @@ struct ormc_access_Organization {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
   }
   static ::ormc::detail::RelationshipState* state_members(::ormc::Object& o) { return &self(o).ormc_rel_members_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Organization>(Organization::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Organization>(Organization::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Member's fields for the runtime: get_, set_ and load_ per column.
@@ -55,7 +55,7 @@ struct ormc_access_Member {
                               const ::ormc::ColumnInfo& c) {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.org_id);
   }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Member>(Member::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Member>(Member::ormc_tag{}); }
 };
 
 namespace {
@@ -127,7 +127,7 @@ const ::ormc::EntityInfo ormc_entity_Organization{
 const Organization::Columns Organization::c{};
 
 std::shared_ptr<Organization> Organization::create(Fields fields) {
-  auto object = std::make_shared<Organization>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Organization>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.org_id) {
     row.org_id = *std::move(fields.org_id);
@@ -169,7 +169,7 @@ const ::ormc::EntityInfo ormc_entity_Member{
 const Member::Columns Member::c{};
 
 std::shared_ptr<Member> Member::create(Fields fields) {
-  auto object = std::make_shared<Member>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Member>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.member_id) {
     row.member_id = *std::move(fields.member_id);

@@ -33,7 +33,7 @@ struct ormc_access_Widget {
   }
   static ::ormc::detail::RelationshipState* state_entries(::ormc::Object& o) { return &self(o).ormc_rel_entries_; }
   static ::ormc::detail::RelationshipState* state_favorite_entry(::ormc::Object& o) { return &self(o).ormc_rel_favorite_entry_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Widget>(Widget::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Widget>(Widget::ormc_tag{}); }
 };
 
 /// Reads, writes and loads Entry's fields for the runtime: get_, set_ and load_ per column.
@@ -65,7 +65,7 @@ struct ormc_access_Entry {
     ::ormc::detail::read_field(r, i, c, self(o).ormc_row_.name);
   }
   static ::ormc::detail::RelationshipState* state_widget(::ormc::Object& o) { return &self(o).ormc_rel_widget_; }
-  static std::shared_ptr<::ormc::Object> instantiate() { return std::make_shared<Entry>(Entry::ormc_tag{}); }
+  static std::shared_ptr<::ormc::Object> instantiate() { return ::ormc::detail::make_object<Entry>(Entry::ormc_tag{}); }
 };
 
 namespace {
@@ -158,7 +158,7 @@ const ::ormc::EntityInfo ormc_entity_Widget{
 const Widget::Columns Widget::c{};
 
 std::shared_ptr<Widget> Widget::create(Fields fields) {
-  auto object = std::make_shared<Widget>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Widget>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
@@ -226,7 +226,7 @@ const ::ormc::EntityInfo ormc_entity_Entry{
 const Entry::Columns Entry::c{};
 
 std::shared_ptr<Entry> Entry::create(Fields fields) {
-  auto object = std::make_shared<Entry>(ormc_tag{});
+  auto object = ::ormc::detail::make_object<Entry>(ormc_tag{});
   Row& row = object->ormc_row_;
   if (fields.id) {
     row.id = *std::move(fields.id);
