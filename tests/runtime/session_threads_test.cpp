@@ -56,6 +56,50 @@ TEST_F(SessionThreadsTest, UseFromASecondThreadWhileTheFirstIsInsideACallIsRefus
   db_->clear_statement_listeners();
 }
 
+TEST_F(SessionThreadsTest, AResultBeingReadHoldsItsSessionUntilItsLastRow) {
+  committed_customers(3);
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  const auto refused_elsewhere = [&session] {
+    bool refused = false;
+    std::thread other([&] {
+      try {
+        (void)session.scalars(ormc::select<Customer>()).all();
+      } catch (const ormc::InvalidRequestError& e) {
+        refused = std::string(e.what()).find("another thread") != std::string::npos;
+      }
+    });
+    other.join();
+    return refused;
+  };
+  {
+    auto result = session.scalars(ormc::select<Customer>()).yield_per(1);
+    auto it = result.begin();
+    ASSERT_NE(it, result.end());
+    // Between rows nothing of the Session runs, but the statement is open on its connection.
+    EXPECT_TRUE(refused_elsewhere());
+    std::size_t rows = 0;
+    for (; it != result.end(); ++it) ++rows;
+    EXPECT_EQ(rows, 3U);
+    // Read to the end: released, though the result object still exists.
+    EXPECT_FALSE(refused_elsewhere());
+  }
+  {
+    auto result = session.scalars(ormc::select<Customer>()).yield_per(1);
+    ASSERT_NE(result.begin(), result.end());
+    EXPECT_TRUE(refused_elsewhere());
+  }
+  // A result left after its first row releases the Session when it is destroyed.
+  EXPECT_FALSE(refused_elsewhere());
+  // The owning thread itself may use the Session between the rows it reads.
+  std::size_t rows = 0;
+  for (auto& c : session.scalars(ormc::select<Customer>()).yield_per(1)) {
+    EXPECT_EQ(session.get<Customer>(c->id()), c);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 3U);
+  EXPECT_FALSE(refused_elsewhere());
+}
+
 TEST_F(SessionThreadsTest, ThreadsWithTheirOwnSessionsShareOneDatabase) {
   // Four threads on a pool of two connections: Sessions wait for a connection, never share one.
   ormc::Database shared = ormc::connect(url_, {.pool_size = 2});

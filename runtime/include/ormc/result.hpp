@@ -38,8 +38,11 @@ class ResultCursor {
   /// Stream `rows` rows at a time instead of reading the whole result (0: read it all).
   /// @throw ormc::InvalidRequestError when the select loads a collection with a join.
   void set_yield_per(std::size_t rows);
-  /// Advances to the next row; the first call autoflushes the Session and runs the statement.
-  /// @throw ormc::DatabaseError and the Session's flush errors
+  /// Advances to the next row; the first call autoflushes the Session and runs the statement. From
+  /// the first call until one returns false (or close()), the cursor holds the Session for the
+  /// calling thread: other threads are refused it meanwhile.
+  /// @throw ormc::DatabaseError and the Session's flush errors; ormc::InvalidRequestError when
+  /// another thread holds the Session
   bool next();
   /// The current row as an object (identity map first). @throw ormc::DataError
   [[nodiscard]] std::shared_ptr<Object> object() const;
@@ -55,6 +58,9 @@ class ResultCursor {
   void load_eager(std::span<const std::shared_ptr<Object>> objects);
 
  private:
+  /// Gives up the claim on the Session that next() took.
+  void release_session() noexcept;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

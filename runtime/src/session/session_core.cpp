@@ -23,22 +23,31 @@ void erase_object(std::vector<std::shared_ptr<T>>& list, const Object* object) {
 
 }  // namespace
 
-UseGuard::UseGuard(SessionCore& core) : core_(core) {
+UseGuard::UseGuard(SessionCore& core) : core_(core) { core_.claim_use(); }
+
+UseGuard::~UseGuard() { core_.release_use(); }
+
+void SessionCore::claim_use() {
   const auto me = std::this_thread::get_id();
   auto expected = std::thread::id{};
-  // Acquire pairs with the release in ~UseGuard: the next thread sees everything the last one did.
-  if (!core_.owner_.compare_exchange_strong(expected, me, std::memory_order_acquire, std::memory_order_relaxed) &&
+  // Acquire pairs with the release in release_use(): the next thread sees everything the last one did.
+  if (!owner_.compare_exchange_strong(expected, me, std::memory_order_acquire, std::memory_order_relaxed) &&
       expected != me)
     throw InvalidRequestError(
         "This Session is being used by another thread: a Session must be used by one thread at a time "
-        "(give each thread its own Session on the shared Database)");
-  ++core_.depth_;
+        "(give each thread its own Session on the shared Database; a result being read holds its Session "
+        "until its last row)");
+  ++depth_;
 }
 
-UseGuard::~UseGuard() {
+void SessionCore::release_use() noexcept {
   // A release store is a plain store on x86, where the default (sequentially consistent) one is a
-  // locked exchange: this runs once per streamed row.
-  if (--core_.depth_ == 0) core_.owner_.store(std::thread::id{}, std::memory_order_release);
+  // locked exchange.
+  if (--depth_ == 0) owner_.store(std::thread::id{}, std::memory_order_release);
+}
+
+bool SessionCore::used_by_this_thread() const noexcept {
+  return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
 }
 
 SessionCore::SessionCore(Database db, SessionOptions options)

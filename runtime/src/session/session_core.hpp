@@ -90,6 +90,13 @@ class SessionCore {
   void before_query();
   /// Increases each time a transaction begins: a server-side cursor lives only in its own one.
   [[nodiscard]] std::uint64_t transaction_serial() const noexcept { return transaction_serial_; }
+  /// Claims the Session for the calling thread (re-entrant), as a UseGuard does for one call.
+  /// @throw ormc::InvalidRequestError when another thread holds it
+  void claim_use();
+  /// Undoes one claim_use(); the last one lets other threads use the Session again.
+  void release_use() noexcept;
+  /// Whether the calling thread holds the Session (a check without a locked instruction).
+  [[nodiscard]] bool used_by_this_thread() const noexcept;
   /// A transaction is open on the Session's connection (without beginning one, unlike connection()).
   [[nodiscard]] bool in_transaction() const noexcept { return conn_ && conn_->in_transaction(); }
   /// The lowest cursor number not held by an open result; names of server-side cursors are built
@@ -136,7 +143,6 @@ class SessionCore {
   std::shared_ptr<Object> get_joined(const EntityInfo& entity, std::span<const Value> key);
 
  private:
-  friend class UseGuard;
 
   /// object_from_row() when the identity map had the row's object: fills only its expired attributes.
   std::shared_ptr<Object> found_in_identity_map(std::shared_ptr<Object> existing, const Rows& rows, std::size_t first);

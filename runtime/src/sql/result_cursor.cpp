@@ -45,6 +45,7 @@ struct ResultCursor::Impl {
   std::unique_ptr<Rows> rows;
   bool started = false;
   bool done = false;
+  bool holds_session = false;  // claimed by the first next(), released after the last row (or close())
 
   // PostgreSQL server-side cursor
   bool server_cursor = false;
@@ -178,6 +179,13 @@ ResultCursor::~ResultCursor() {
   } catch (...) {
     // A destructor must not throw; a CLOSE that failed leaves a cursor the transaction's end frees.
   }
+  release_session();
+}
+
+void ResultCursor::release_session() noexcept {
+  if (!impl_->holds_session) return;
+  impl_->holds_session = false;
+  impl_->session.release_use();
 }
 
 void ResultCursor::set_yield_per(std::size_t rows) {
@@ -191,8 +199,24 @@ void ResultCursor::set_yield_per(std::size_t rows) {
 }
 
 bool ResultCursor::next() {
-  UseGuard guard(impl_->session);
-  return impl_->next();
+  // The cursor holds its Session from the first row to the last (or close()), as a UseGuard holds it
+  // for one call: claiming it again for every row cost a locked instruction per streamed row. Until
+  // then another thread is refused the Session, as during any call.
+  if (!impl_->holds_session) {
+    impl_->session.claim_use();
+    impl_->holds_session = true;
+  } else if (!impl_->session.used_by_this_thread()) {
+    UseGuard check(impl_->session);  // refuses the read: another thread holds the Session
+  }
+  bool more = false;
+  try {
+    more = impl_->next();
+  } catch (...) {
+    release_session();
+    throw;
+  }
+  if (!more) release_session();
+  return more;
 }
 
 std::shared_ptr<Object> ResultCursor::object() const {
@@ -242,6 +266,7 @@ void ResultCursor::load_eager(std::span<const std::shared_ptr<Object>> objects) 
 
 void ResultCursor::close() {
   UseGuard guard(impl_->session);
+  release_session();
   impl_->close();
 }
 
