@@ -500,10 +500,9 @@ std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, c
     IdentityMap::IntegerProbe probe = identity_.probe_integer(&entity, integer);
     if (probe.live) return found_in_identity_map(std::move(probe.live), rows, first);
     std::shared_ptr<Object> object = entity.instantiate();
-    // The key was decoded for the lookup: set it from there rather than decode it again.
-    ObjectAccess::set(*object, key_columns[0], Value(integer));
-    for (std::size_t i = 0; i < columns.size(); ++i)
-      if (i != key_columns[0]) load_field(*object, entity, i, rows, first);
+    // The key's loader reads its cell again: cheaper than setting it from the integer through a
+    // Value (on SQLite the row is decoded already; PostgreSQL parses a short text once more).
+    for (std::size_t i = 0; i < columns.size(); ++i) load_field(*object, entity, i, rows, first);
     InstanceState& s = ObjectAccess::state(*object);
     s.session = this;
     s.status = Status::Persistent;

@@ -384,9 +384,12 @@ class LazyRows final : public Rows {
   // used by one thread at a time (opened SQLITE_OPEN_NOMUTEX, handed out by the pool). Each cell is
   // read in its stored type, so no conversion moves a text another cell's view points into.
   void decode_row() {
-    for (std::size_t i = 0; i < row_.size(); ++i) {
-      sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(i));
-      DecodedCell& c = row_[i];
+    sqlite3_stmt* const stmt = stmt_;
+    const int columns = static_cast<int>(row_.size());
+    DecodedCell* const cells = row_.data();
+    for (int i = 0; i < columns; ++i) {
+      sqlite3_value* v = sqlite3_column_value(stmt, i);
+      DecodedCell& c = cells[i];
       switch (sqlite3_value_type(v)) {
         case SQLITE_INTEGER:
           c.kind = DecodedCell::Kind::Integer;
@@ -412,7 +415,7 @@ class LazyRows final : public Rows {
         default: c.kind = DecodedCell::Kind::Null; break;
       }
     }
-    decoded_ = row_;
+    decoded_ = std::span<const DecodedCell>(cells, row_.size());
   }
   static int storage_of(DecodedCell::Kind kind) noexcept {
     switch (kind) {
