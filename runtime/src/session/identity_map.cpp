@@ -78,7 +78,6 @@ IdentityMap::IntegerProbe IdentityMap::probe_integer(const EntityInfo* entity, s
     const IdentityKey& stored = key_of(*slot.object);
     if (stored.entity == entity && stored.key.size() == 1 && stored.key[0].holds<std::int64_t>() &&
         stored.key[0].as<std::int64_t>() == key) {
-      probe.matched = true;
       probe.live = slot.object->weak_from_this().lock();
       return probe;
     }

@@ -54,9 +54,9 @@ class IdentityMap {
   struct IntegerProbe {
     std::shared_ptr<Object> live;  ///< the live object of the key, if any
     std::size_t hash = 0;
-    std::size_t slot = 0;          ///< the key's slot (`matched`), or the empty slot that ended the probe
+    std::size_t slot = 0;          ///< the key's slot (its object dying when `live` is null), or the
+                                   ///< empty slot that ended the probe
     std::uint64_t version = 0;     ///< the table's version when probed
-    bool matched = false;          ///< `slot` holds the key (its object dying when `live` is null)
   };
   /// find() for a one-integer key, without building a Value. It also remembers where the key would
   /// be entered, so that a row loaded after a miss is registered by insert_probed() without probing again.

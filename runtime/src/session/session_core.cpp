@@ -516,7 +516,8 @@ std::shared_ptr<Object> SessionCore::object_from_row(const EntityInfo& entity, c
   std::shared_ptr<Object> object = entity.instantiate();
   for (std::size_t k = 0; k < key_columns.size(); ++k) ObjectAccess::set(*object, key_columns[k], Value(key[k]));
   for (std::size_t i = 0; i < columns.size(); ++i)
-    if (std::find(key_columns.begin(), key_columns.end(), i) == key_columns.end()) load_field(*object, entity, i, rows, first);
+    if (std::find(key_columns.begin(), key_columns.end(), i) == key_columns.end())
+      load_field(*object, entity, i, rows, first);
   InstanceState& s = ObjectAccess::state(*object);
   s.session = this;
   s.status = Status::Persistent;

@@ -67,14 +67,16 @@ std::string constraint_name(std::string_view message) {
   }
 }
 
-[[noreturn]] void throw_decode_error(std::size_t column, int storage, std::string_view shown, Type type) {
-  static constexpr const char* storage_names[] = {"?", "INTEGER", "REAL", "TEXT", "BLOB", "NULL"};
+using Kind = DecodedCell::Kind;
+
+[[noreturn]] void throw_decode_error(std::size_t column, Kind kind, std::string_view shown, Type type) {
+  static constexpr const char* storage_names[] = {"NULL", "INTEGER", "REAL", "TEXT", "BLOB"};  // by Kind
   static constexpr const char* type_names[] = {"SmallInteger", "Integer", "BigInteger", "Boolean", "Float",
                                                "Double",       "Numeric", "String",     "Text",    "Date",
                                                "DateTime",     "Uuid",    "LargeBinary"};
   const std::string_view sample = shown.substr(0, 60);
   throw DataError(fmt::format("cannot read column {} (SQLite {} value '{}') as {}", column,
-                              storage_names[storage >= 1 && storage <= 5 ? storage : 0], sample,
+                              storage_names[static_cast<int>(kind)], sample,
                               type_names[static_cast<int>(type)]));
 }
 
@@ -125,76 +127,79 @@ std::string real_text(double d) {
   return buf;
 }
 
-/// One column value as SQLite returned it, viewed without copying.
-struct CellView {
-  int storage = SQLITE_NULL;
-  std::int64_t integer = 0;
-  double real = 0;
-  std::string_view bytes;  ///< TEXT or BLOB content
-};
-
-/// A CellView's owned copy, for rows buffered before the statement is reset.
-struct Cell {
-  int storage = SQLITE_NULL;
-  std::int64_t integer = 0;
-  double real = 0;
-  std::string bytes;
-  [[nodiscard]] CellView view() const { return {storage, integer, real, bytes}; }
-};
-
-CellView read_cell(sqlite3_stmt* stmt, int column) {
-  CellView c;
-  c.storage = sqlite3_column_type(stmt, column);
-  switch (c.storage) {
-    case SQLITE_INTEGER: c.integer = sqlite3_column_int64(stmt, column); break;
-    case SQLITE_FLOAT: c.real = sqlite3_column_double(stmt, column); break;
+/// Views a cell in the type SQLite stored it in, with one sqlite3_column_value. Its "unprotected"
+/// value is safe here because a connection is used by one thread at a time (opened
+/// SQLITE_OPEN_NOMUTEX, handed out by the pool). No conversion is asked for, so reading one cell
+/// never moves a text another cell's view points into. The view is valid until the next step.
+inline void read_cell(sqlite3_stmt* stmt, int column, DecodedCell& c) {
+  sqlite3_value* v = sqlite3_column_value(stmt, column);
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER:
+      c.kind = Kind::Integer;
+      c.integer = sqlite3_value_int64(v);
+      break;
+    case SQLITE_FLOAT:
+      c.kind = Kind::Real;
+      c.real = sqlite3_value_double(v);
+      break;
     case SQLITE_TEXT: {
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-      c.bytes = std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
+      // Text first, then its length: the documented order for sqlite3_value_bytes.
+      const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+      c.kind = Kind::Text;
+      c.bytes = std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
       break;
     }
     case SQLITE_BLOB: {
-      const auto* blob = static_cast<const char*>(sqlite3_column_blob(stmt, column));
-      c.bytes = std::string_view(blob ? blob : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
+      const auto* blob = static_cast<const char*>(sqlite3_value_blob(v));
+      c.kind = Kind::Blob;
+      c.bytes = std::string_view(blob ? blob : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
       break;
     }
-    default: break;
+    default: c.kind = Kind::Null; break;
   }
-  return c;
 }
 
-std::string shown(const CellView& c) {
-  switch (c.storage) {
-    case SQLITE_INTEGER: return std::to_string(c.integer);
-    case SQLITE_FLOAT: return real_text(c.real);
-    case SQLITE_BLOB: return hex_encode(std::as_bytes(std::span(c.bytes.data(), c.bytes.size())));
+/// A cell's owned copy, for rows buffered before the statement is reset.
+struct Cell {
+  Kind kind = Kind::Null;
+  std::int64_t integer = 0;
+  double real = 0;
+  std::string bytes;
+  [[nodiscard]] DecodedCell view() const { return {kind, integer, real, bytes}; }
+};
+
+std::string shown(const DecodedCell& c) {
+  switch (c.kind) {
+    case Kind::Integer: return std::to_string(c.integer);
+    case Kind::Real: return real_text(c.real);
+    case Kind::Blob: return hex_encode(std::as_bytes(std::span(c.bytes.data(), c.bytes.size())));
     default: return std::string(c.bytes);
   }
 }
 
-Value decode(const CellView& c, std::size_t column, Type type) {
-  if (c.storage == SQLITE_NULL) return Value();
-  const auto fail = [&]() -> Value { throw_decode_error(column, c.storage, shown(c), type); };
+Value decode(const DecodedCell& c, std::size_t column, Type type) {
+  if (c.kind == Kind::Null) return Value();
+  const auto fail = [&]() -> Value { throw_decode_error(column, c.kind, shown(c), type); };
   switch (type) {
     case Type::SmallInteger:
     case Type::Integer:
     case Type::BigInteger:
-      if (c.storage == SQLITE_INTEGER) return Value(c.integer);
-      if (c.storage == SQLITE_FLOAT && std::trunc(c.real) == c.real && std::abs(c.real) < 9.2e18)
+      if (c.kind == Kind::Integer) return Value(c.integer);
+      if (c.kind == Kind::Real && std::trunc(c.real) == c.real && std::abs(c.real) < 9.2e18)
         return Value(static_cast<std::int64_t>(c.real));
-      if (c.storage == SQLITE_TEXT) {
+      if (c.kind == Kind::Text) {
         if (auto v = parse_int64(c.bytes)) return Value(*v);
       }
       return fail();
     case Type::Boolean:
-      if (c.storage == SQLITE_INTEGER) return Value(c.integer != 0);
-      if (c.storage == SQLITE_TEXT && (c.bytes == "0" || c.bytes == "1")) return Value(c.bytes == "1");
+      if (c.kind == Kind::Integer) return Value(c.integer != 0);
+      if (c.kind == Kind::Text && (c.bytes == "0" || c.bytes == "1")) return Value(c.bytes == "1");
       return fail();
     case Type::Float:
     case Type::Double:
-      if (c.storage == SQLITE_FLOAT) return Value(c.real);
-      if (c.storage == SQLITE_INTEGER) return Value(static_cast<double>(c.integer));
-      if (c.storage == SQLITE_TEXT) {
+      if (c.kind == Kind::Real) return Value(c.real);
+      if (c.kind == Kind::Integer) return Value(static_cast<double>(c.integer));
+      if (c.kind == Kind::Text) {
         if (auto v = parse_double(c.bytes)) return Value(*v);
       }
       return fail();
@@ -202,11 +207,11 @@ Value decode(const CellView& c, std::size_t column, Type type) {
       // NUMERIC affinity stores what it can as INTEGER or REAL (15 significant digits); the session
       // re-quantises to the column's scale, so "12.5" read here becomes 12.50 again.
       std::optional<std::string> text;
-      if (c.storage == SQLITE_INTEGER)
+      if (c.kind == Kind::Integer)
         text = std::to_string(c.integer);
-      else if (c.storage == SQLITE_FLOAT && std::isfinite(c.real))
+      else if (c.kind == Kind::Real && std::isfinite(c.real))
         text = plain_decimal_text(real_text(c.real));
-      else if (c.storage == SQLITE_TEXT)
+      else if (c.kind == Kind::Text)
         text = plain_decimal_text(c.bytes);
       if (!text) return fail();
       try {
@@ -217,25 +222,25 @@ Value decode(const CellView& c, std::size_t column, Type type) {
     }
     case Type::String:
     case Type::Text:
-      if (c.storage == SQLITE_TEXT || c.storage == SQLITE_BLOB) return Value(std::string(c.bytes));
+      if (c.kind == Kind::Text || c.kind == Kind::Blob) return Value(std::string(c.bytes));
       return Value(shown(c));
     case Type::Date:
-      if (c.storage == SQLITE_TEXT) {
+      if (c.kind == Kind::Text) {
         if (auto d = parse_date(c.bytes)) return Value(*d);
       }
       return fail();
     case Type::DateTime:
-      if (c.storage == SQLITE_TEXT) {
+      if (c.kind == Kind::Text) {
         if (auto t = parse_timestamp(c.bytes)) return Value(*t);
       }
       return fail();
     case Type::Uuid:
-      if (c.storage == SQLITE_BLOB && c.bytes.size() == 16) {
+      if (c.kind == Kind::Blob && c.bytes.size() == 16) {
         std::array<std::uint8_t, 16> b{};
         std::memcpy(b.data(), c.bytes.data(), 16);
         return Value(Uuid(b));
       }
-      if (c.storage == SQLITE_TEXT) {
+      if (c.kind == Kind::Text) {
         try {
           return Value(Uuid::parse(c.bytes));
         } catch (const DataError&) {
@@ -244,7 +249,7 @@ Value decode(const CellView& c, std::size_t column, Type type) {
       }
       return fail();
     case Type::LargeBinary:
-      if (c.storage == SQLITE_BLOB || c.storage == SQLITE_TEXT) {
+      if (c.kind == Kind::Blob || c.kind == Kind::Text) {
         const auto* p = reinterpret_cast<const std::byte*>(c.bytes.data());
         return Value(Bytes(p, p + c.bytes.size()));
       }
@@ -253,9 +258,12 @@ Value decode(const CellView& c, std::size_t column, Type type) {
   return fail();
 }
 
+[[noreturn]] void throw_column_out_of_range(std::size_t column, std::size_t count) {
+  throw InvalidRequestError(fmt::format("result column {} out of range: the row has {} columns", column, count));
+}
+
 void check_column(std::size_t column, std::size_t count) {
-  if (column >= count)
-    throw InvalidRequestError(fmt::format("result column {} out of range: the row has {} columns", column, count));
+  if (column >= count) throw_column_out_of_range(column, count);
 }
 
 /// A cached prepared statement; `in_use` while a Rows reads from it.
@@ -284,18 +292,18 @@ class BufferedRows final : public Rows {
   [[nodiscard]] std::uint64_t affected_rows() const override { return affected_; }
 
  private:
-  [[nodiscard]] bool driver_is_null(std::size_t column) const override { return cell(column).storage == SQLITE_NULL; }
+  [[nodiscard]] bool driver_is_null(std::size_t column) const override { return cell(column).kind == Kind::Null; }
   [[nodiscard]] CellRead driver_read_int64(std::size_t column, std::int64_t& out) const override {
     const Cell& c = cell(column);
-    if (c.storage == SQLITE_NULL) return CellRead::Null;
-    if (c.storage != SQLITE_INTEGER) return CellRead::Other;
+    if (c.kind == Kind::Null) return CellRead::Null;
+    if (c.kind != Kind::Integer) return CellRead::Other;
     out = c.integer;
     return CellRead::Read;
   }
   [[nodiscard]] CellRead driver_read_text(std::size_t column, std::string& out) const override {
     const Cell& c = cell(column);
-    if (c.storage == SQLITE_NULL) return CellRead::Null;
-    if (c.storage != SQLITE_TEXT) return CellRead::Other;
+    if (c.kind == Kind::Null) return CellRead::Null;
+    if (c.kind != Kind::Text) return CellRead::Other;
     out = c.bytes;
     return CellRead::Read;
   }
@@ -359,77 +367,29 @@ class LazyRows final : public Rows {
   [[nodiscard]] std::size_t column_count() const override { return row_.size(); }
   [[nodiscard]] Value get(std::size_t column, Type type) const override {
     check_row(column);
-    const DecodedCell& c = row_[column];
-    return decode(CellView{storage_of(c.kind), c.integer, c.real, c.bytes}, column, type);
+    return decode(row_[column], column, type);
   }
   // Read-only statements change nothing.
   [[nodiscard]] std::uint64_t affected_rows() const override { return 0; }
 
  private:
-  // Called only without a current row (decoded() answers otherwise): they report the misuse.
-  [[nodiscard]] bool driver_is_null(std::size_t column) const override {
-    check_row(column);
-    return false;
-  }
-  [[nodiscard]] CellRead driver_read_int64(std::size_t column, std::int64_t&) const override {
-    check_row(column);
-    return CellRead::Other;
-  }
-  [[nodiscard]] CellRead driver_read_text(std::size_t column, std::string&) const override {
-    check_row(column);
-    return CellRead::Other;
-  }
+  // decoded() answers for every cell of a current row; these run only for a cell there isn't.
+  [[nodiscard]] bool driver_is_null(std::size_t column) const override { throw_no_cell(column); }
+  [[nodiscard]] CellRead driver_read_int64(std::size_t column, std::int64_t&) const override { throw_no_cell(column); }
+  [[nodiscard]] CellRead driver_read_text(std::size_t column, std::string&) const override { throw_no_cell(column); }
 
-  // One sqlite3_column_value per cell: its "unprotected" value is safe here because a connection is
-  // used by one thread at a time (opened SQLITE_OPEN_NOMUTEX, handed out by the pool). Each cell is
-  // read in its stored type, so no conversion moves a text another cell's view points into.
   void decode_row() {
-    sqlite3_stmt* const stmt = stmt_;
     const int columns = static_cast<int>(row_.size());
-    DecodedCell* const cells = row_.data();
-    for (int i = 0; i < columns; ++i) {
-      sqlite3_value* v = sqlite3_column_value(stmt, i);
-      DecodedCell& c = cells[i];
-      switch (sqlite3_value_type(v)) {
-        case SQLITE_INTEGER:
-          c.kind = DecodedCell::Kind::Integer;
-          c.integer = sqlite3_value_int64(v);
-          break;
-        case SQLITE_FLOAT:
-          c.kind = DecodedCell::Kind::Real;
-          c.real = sqlite3_value_double(v);
-          break;
-        case SQLITE_TEXT: {
-          // Text first, then its length: the documented order for sqlite3_value_bytes.
-          const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
-          c.kind = DecodedCell::Kind::Text;
-          c.bytes = std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
-          break;
-        }
-        case SQLITE_BLOB: {
-          const auto* blob = static_cast<const char*>(sqlite3_value_blob(v));
-          c.kind = DecodedCell::Kind::Blob;
-          c.bytes = std::string_view(blob ? blob : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
-          break;
-        }
-        default: c.kind = DecodedCell::Kind::Null; break;
-      }
-    }
-    decoded_ = std::span<const DecodedCell>(cells, row_.size());
-  }
-  static int storage_of(DecodedCell::Kind kind) noexcept {
-    switch (kind) {
-      case DecodedCell::Kind::Integer: return SQLITE_INTEGER;
-      case DecodedCell::Kind::Real: return SQLITE_FLOAT;
-      case DecodedCell::Kind::Text: return SQLITE_TEXT;
-      case DecodedCell::Kind::Blob: return SQLITE_BLOB;
-      case DecodedCell::Kind::Null: break;
-    }
-    return SQLITE_NULL;
+    for (int i = 0; i < columns; ++i) read_cell(stmt_, i, row_[static_cast<std::size_t>(i)]);
+    decoded_ = row_;
   }
   void check_row(std::size_t column) const {
     if (decoded_.empty() && !row_.empty()) throw InvalidRequestError("no current row: call next() first");
     check_column(column, row_.size());
+  }
+  [[noreturn]] void throw_no_cell(std::size_t column) const {
+    if (decoded_.empty()) throw InvalidRequestError("no current row: call next() first");
+    throw_column_out_of_range(column, row_.size());
   }
 
   sqlite3* db_;
@@ -515,8 +475,9 @@ class SqliteConnection final : public Connection {
     while (rc == SQLITE_ROW) {
       std::vector<Cell>& row = rows.emplace_back(static_cast<std::size_t>(columns));
       for (int i = 0; i < columns; ++i) {
-        const CellView v = read_cell(stmt, i);
-        row[static_cast<std::size_t>(i)] = Cell{v.storage, v.integer, v.real, std::string(v.bytes)};
+        DecodedCell v;
+        read_cell(stmt, i, v);
+        row[static_cast<std::size_t>(i)] = Cell{v.kind, v.integer, v.real, std::string(v.bytes)};
       }
       rc = sqlite3_step(stmt);
     }
