@@ -24,9 +24,12 @@ Sample timed(const Side& side) {
 }
 
 // Workloads of a few tens of milliseconds swing by a third from one repetition to the next on a
-// shared machine: they get more repetitions, until both sides together have been timed for
-// kMinTimedSeconds, within kMaxRepetitions and kMaxWorkloadSeconds of wall time (set-up included).
-constexpr double kMinTimedSeconds = 2.0;
+// shared machine, and PostgreSQL's half-second ones by a fifth (the server's time for the same COPY
+// ranged over 0.45-0.69 s in 31 repetitions): they get more repetitions, until both sides together
+// have been timed for kMinTimedSeconds, within kMaxRepetitions and kMaxWorkloadSeconds of wall time
+// (set-up included). Five runs of three pairs each gave PostgreSQL's bulk insert ratios of 0.89x to
+// 1.20x; 31 pairs gave 0.96x.
+constexpr double kMinTimedSeconds = 8.0;
 constexpr int kMaxRepetitions = 15;
 constexpr double kMaxWorkloadSeconds = 30.0;
 

@@ -89,6 +89,41 @@ TEST_F(WriteOnlyTest, AChildAddedTwiceIsWrittenOnce) {
   EXPECT_EQ(stored_transactions(account->id()), 1);
 }
 
+// The flush finds repeated children by address order: here the addresses descend, so it sorts.
+TEST_F(WriteOnlyTest, ChildrenAddedAndRemovedSeveralTimesInAnyOrderAreEachWrittenOnce) {
+  auto listing = [this] {
+    std::string out;
+    for (const auto& sql : log_->sql()) out += "\n" + sql;
+    return out;
+  };
+  ormc::Session session(*db_, {.expire_on_commit = false});
+  auto account = Account::create({.identifier = "a"});
+  session.add(account);
+  session.commit();
+  std::vector<std::shared_ptr<AccountTransaction>> made;
+  for (int i = 0; i < 6; ++i) made.push_back(tx("t" + std::to_string(i), "1"));
+  std::sort(made.begin(), made.end(), [](const auto& a, const auto& b) { return a.get() > b.get(); });
+  for (int i : {0, 1, 0, 2, 3, 1, 4, 5, 5, 0}) account->account_transactions().add(made[i]);
+  log_->clear();
+  session.commit();
+  ASSERT_EQ(log_->size(), 1u) << listing();
+  EXPECT_EQ(ormc_test::inserted_rows(log_->entries()[0]).size(), 6u) << "six rows, each once";
+  EXPECT_EQ(stored_transactions(account->id()), 6);
+  for (const auto& t : made) EXPECT_EQ(t->account_id(), account->id());
+
+  for (int i : {4, 1, 4, 0, 1}) account->account_transactions().remove(made[i]);
+  log_->clear();
+  session.commit();
+  // One DELETE per orphan, with the parent criterion: three, one for each child removed.
+  ASSERT_EQ(log_->count("DELETE"), 3u) << listing();
+  ASSERT_EQ(log_->size(), 3u) << listing();
+  std::set<std::string> deleted;
+  for (const auto& e : log_->entries()) deleted.insert(*ormc_test::value_text(e.params.at(0)));
+  EXPECT_EQ(deleted, (std::set<std::string>{std::to_string(made[4]->id()), std::to_string(made[1]->id()),
+                                            std::to_string(made[0]->id())}));
+  EXPECT_EQ(stored_transactions(account->id()), 3);
+}
+
 TEST_F(WriteOnlyTest, WholeAssignmentOfAPersistentParentIsRefused) {
   ormc::Session session(*db_, {.expire_on_commit = false});
   auto account = Account::create({.identifier = "a"});

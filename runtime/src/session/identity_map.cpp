@@ -120,7 +120,9 @@ std::vector<Value> IdentityMap::primary_key_of(const Object& object) {
 }
 
 const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object) {
-  return insert(object, KeyValues(primary_key_of(*object)));
+  KeyValues key;  // built in place: a one-column key needs no vector
+  for (std::uint16_t column : object->ormc_entity().primary_key) key.push_back(ObjectAccess::get(*object, column));
+  return insert(object, std::move(key));
 }
 
 const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object, KeyValues&& key_values) {
