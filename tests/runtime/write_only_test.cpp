@@ -89,7 +89,7 @@ TEST_F(WriteOnlyTest, AChildAddedTwiceIsWrittenOnce) {
   EXPECT_EQ(stored_transactions(account->id()), 1);
 }
 
-// The flush finds repeated children by address order: here the addresses descend, so it sorts.
+// Repeats anywhere in the pending lists, not only next to each other, in no particular address order.
 TEST_F(WriteOnlyTest, ChildrenAddedAndRemovedSeveralTimesInAnyOrderAreEachWrittenOnce) {
   auto listing = [this] {
     std::string out;

@@ -64,6 +64,7 @@ struct InstanceState {
   ColumnSet expired_columns;       ///< which ones (all columns when `expired` and this is empty)
   bool in_dirty_list = false;      ///< already registered with the session's dirty list
   bool cycle_candidate = false;    ///< in a thread's cycle-collector registry (ormc/cycles.hpp)
+  bool flush_listed = false;       ///< during a flush: already taken from the pending list being read
   std::uint32_t cycle_node = 0;    ///< during a cycle collection: 1 + its index among the visited objects
   ColumnSet modified;              ///< columns changed since load/flush
 };
