@@ -218,7 +218,7 @@ void UnitOfWork::sync_reference_link(TableWork& work, const Link& link) {
     }
     Value current = ObjectAccess::get(*link.child, local);
     if (current == value) continue;
-    undo_.push_back(Undo{link.child->shared_from_this(), local, std::move(current)});
+    undo_.push_back(Undo{link.child, local, std::move(current)});
     ObjectAccess::set(*link.child, local, std::move(value));
     if (child_state.status == Status::Persistent) {
       child_state.modified.insert(local);
@@ -240,7 +240,7 @@ void UnitOfWork::sync_collection_link(TableWork& work, const Link& link) {
                                 "\": the parent has no '" + std::string(pair.local_column) + "' value yet");
     Value current = ObjectAccess::get(*link.child, remote);
     if (current == value) continue;
-    undo_.push_back(Undo{link.child->shared_from_this(), remote, std::move(current)});
+    undo_.push_back(Undo{link.child, remote, std::move(current)});
     ObjectAccess::set(*link.child, remote, std::move(value));
     if (child_state.status == Status::Persistent) {
       child_state.modified.insert(remote);
@@ -315,7 +315,7 @@ void UnitOfWork::null_out(TableWork& work) {
                                " rows: it is not in that collection",
                            sql);
     for (std::uint16_t c : set_columns) {
-      undo_.push_back(Undo{link.child->shared_from_this(), c, ObjectAccess::get(*link.child, c)});
+      undo_.push_back(Undo{link.child, c, ObjectAccess::get(*link.child, c)});
       ObjectAccess::set(*link.child, c, Value());
     }
   }
