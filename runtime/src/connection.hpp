@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -30,6 +31,12 @@ class Rows : public CellReader {
   [[nodiscard]] virtual std::uint64_t affected_rows() const = 0;
 };
 
+/// One statement of Connection::execute_pipelined(): its SQL and positional parameters.
+struct PipelinedStatement {
+  std::string sql;
+  std::vector<Value> params;
+};
+
 /// One open connection. Not thread-safe: a Session (through the Engine's pool) owns it exclusively.
 class Connection {
  public:
@@ -49,6 +56,16 @@ class Connection {
   /// The returned Rows must be destroyed before the next execute() on this connection.
   /// @throw ormc::IntegrityError, ormc::DatabaseError, ormc::ConnectionError
   virtual std::unique_ptr<Rows> execute(const std::string& sql, std::span<const Value> params) = 0;
+  /// Runs `count` statements in order, with the results execute() would give, except that the next
+  /// statement may be sent before the rows of the previous one are read (PostgreSQL's pipeline
+  /// mode): the server runs statement k+1 while the caller reads k's rows and builds k+2. Statement
+  /// k is made by `make(k)`, in order and at most one ahead of `take(k - 1, rows)`; `take(k, rows)`
+  /// gets its rows, which are valid only during that call. The first failure (a statement's or
+  /// one thrown by `make` or `take`) ends the pipeline: nothing more is made or taken, the
+  /// connection is left ready for its next statement (inside a transaction the server has failed)
+  /// and the error is thrown as execute() throws it. This default runs them one at a time.
+  virtual void execute_pipelined(std::size_t count, const std::function<PipelinedStatement(std::size_t)>& make,
+                                 const std::function<void(std::size_t, Rows&)>& take);
   /// Runs SQL text without parameters or results (DDL; may hold several statements on SQLite).
   virtual void execute_script(const std::string& sql) = 0;
   /// Bulk load: `COPY table (columns) FROM STDIN` (`sql` is that text, for errors) of `values`,

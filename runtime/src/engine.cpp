@@ -137,6 +137,28 @@ std::unique_ptr<Rows> Engine::execute(Connection& conn, const std::string& sql, 
   return conn.execute(sql, params);
 }
 
+void Engine::execute_pipelined(Connection& conn, std::size_t count,
+                               const std::function<PipelinedStatement(std::size_t)>& make,
+                               const std::function<void(std::size_t, Rows&)>& take) {
+  conn.execute_pipelined(
+      count,
+      [&](std::size_t k) {
+        PipelinedStatement statement = make(k);
+        notify(statement.sql, statement.params);
+        return statement;
+      },
+      take);
+}
+
+void Connection::execute_pipelined(std::size_t count, const std::function<PipelinedStatement(std::size_t)>& make,
+                                   const std::function<void(std::size_t, Rows&)>& take) {
+  for (std::size_t k = 0; k < count; ++k) {
+    const PipelinedStatement statement = make(k);
+    const auto rows = execute(statement.sql, statement.params);
+    take(k, *rows);
+  }
+}
+
 std::uint64_t Connection::copy_in(const std::string& sql, const std::string&, const std::vector<std::string>&,
                                   std::span<const Value>) {
   throw InvalidRequestError("COPY is not available on this database", sql);

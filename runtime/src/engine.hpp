@@ -52,6 +52,10 @@ class Engine {
 
   /// Logs the statement to every listener (and echo), then executes it on `conn`.
   std::unique_ptr<Rows> execute(Connection& conn, const std::string& sql, std::span<const Value> params);
+  /// Connection::execute_pipelined(), logging each statement as it is made (before it is sent).
+  void execute_pipelined(Connection& conn, std::size_t count,
+                         const std::function<PipelinedStatement(std::size_t)>& make,
+                         const std::function<void(std::size_t, Rows&)>& take);
   /// Logs `COPY table (columns) FROM STDIN` (without the rows) and bulk-loads `values` on `conn`
   /// (row-major, columns.size() per row; names as the dialect quotes them). Returns rows copied.
   std::uint64_t copy_in(Connection& conn, const TableInfo& table, std::span<const std::uint16_t> columns,

@@ -79,6 +79,12 @@ std::unique_ptr<Rows> SessionCore::execute(const std::string& sql, std::span<con
   return engine_.execute(c, sql, params);
 }
 
+void SessionCore::execute_pipelined(std::size_t count, const std::function<PipelinedStatement(std::size_t)>& make,
+                                    const std::function<void(std::size_t, Rows&)>& take) {
+  Connection& c = connection();
+  engine_.execute_pipelined(c, count, make, take);
+}
+
 void SessionCore::end_transaction() noexcept {
   savepoints_.clear();
   updated_in_savepoint_.clear();

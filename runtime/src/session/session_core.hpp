@@ -79,6 +79,9 @@ class SessionCore {
   Connection& connection();
   /// Runs a statement on the transaction's connection through the statement log.
   std::unique_ptr<Rows> execute(const std::string& sql, std::span<const Value> params);
+  /// Several statements the same way, pipelined where the connection can (Connection::execute_pipelined).
+  void execute_pipelined(std::size_t count, const std::function<PipelinedStatement(std::size_t)>& make,
+                         const std::function<void(std::size_t, Rows&)>& take);
   /// The object for the row at the cursor (columns [first, first + column count) in table order):
   /// the identity map's object when there is one, else a new persistent object.
   std::shared_ptr<Object> object_from_row(const EntityInfo& entity, const Rows& rows, std::size_t first);

@@ -109,6 +109,7 @@ void UnitOfWork::insert_rows(const EntityInfo& entity, std::vector<Object*>& obj
     return true;
   };
   const Dialect& dialect = session_.engine().dialect();
+  std::vector<InsertBatch> batches;
   std::size_t start = 0;
   while (start < objects.size()) {
     std::vector<std::uint16_t> shape;
@@ -121,19 +122,27 @@ void UnitOfWork::insert_rows(const EntityInfo& entity, std::vector<Object*>& obj
                                                               : std::min(kMaxRowsPerStatement, dialect.max_parameters() / shape.size());
     std::size_t end = start + 1;
     while (end < objects.size() && end - start < limit && same_shape(objects[start], objects[end])) ++end;
-    insert_batch(entity, std::span<Object* const>(objects.data() + start, end - start), shape);
+    InsertBatch& batch = batches.emplace_back();
+    batch.objects = std::span<Object* const>(objects.data() + start, end - start);
+    batch.shape = std::move(shape);
     start = end;
   }
+  // Pipelined: PostgreSQL runs one INSERT while the rows of the one before are read and the
+  // parameters of the one after are built (the batches are independent of each other).
+  session_.execute_pipelined(
+      batches.size(), [&](std::size_t k) { return insert_statement(entity, batches[k]); },
+      [&](std::size_t k, Rows& rows) { take_inserted(entity, batches[k], rows); });
 }
 
-void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const> batch,
-                              const std::vector<std::uint16_t>& shape) {
+PipelinedStatement UnitOfWork::insert_statement(const EntityInfo& entity, InsertBatch& b) {
   const TableInfo& table = *entity.table;
   const auto& columns = table.columns;
+  const std::span<Object* const> batch = b.objects;
+  const std::vector<std::uint16_t>& shape = b.shape;
   // RETURNING: generated primary-key columns always; other server defaults when eager_defaults.
-  std::vector<std::uint16_t> returning;
-  std::vector<std::uint16_t> unfetched;
-  int sort_column = -1;  // an autoincrement key: returned rows are matched to objects by its order
+  std::vector<std::uint16_t>& returning = b.returning;
+  std::vector<std::uint16_t>& unfetched = b.unfetched;
+  int& sort_column = b.sort_column;  // an autoincrement key: returned rows are matched to objects by its order
   for (std::uint16_t i = 0; i < columns.size(); ++i) {
     if (!server_generated(columns[i]) || std::find(shape.begin(), shape.end(), i) != shape.end()) continue;
     if (columns[i].primary_key || entity.eager_defaults) {
@@ -145,7 +154,7 @@ void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const>
     }
   }
   // Without an ascending generated key, rows are matched by primary key: return it too.
-  std::vector<std::uint16_t> key_positions;
+  std::vector<std::uint16_t>& key_positions = b.key_positions;
   if (!returning.empty() && sort_column < 0) {
     for (std::uint16_t k : entity.primary_key) {
       auto it = std::find(returning.begin(), returning.end(), k);
@@ -165,11 +174,21 @@ void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const>
   const auto& dialect = session_.engine().dialect();
   // One row keeps the plain VALUES form; several go as one array per column where the dialect can.
   const bool from_arrays = batch.size() > 1 && dialect.inserts_from_arrays();
-  const std::string sql = from_arrays ? insert_from_arrays_sql(dialect, table, shape, returning)
-                                      : insert_sql(dialect, table, shape, batch.size(), returning);
-  if (from_arrays) params = dialect.column_arrays(params, shape.size(), sql);
-  auto rows = session_.execute(sql, params);
+  b.sql = from_arrays ? insert_from_arrays_sql(dialect, table, shape, returning)
+                      : insert_sql(dialect, table, shape, batch.size(), returning);
+  if (from_arrays) params = dialect.column_arrays(params, shape.size(), b.sql);
+  return {b.sql, std::move(params)};
+}
 
+void UnitOfWork::take_inserted(const EntityInfo& entity, const InsertBatch& b, Rows& rows) {
+  const TableInfo& table = *entity.table;
+  const auto& columns = table.columns;
+  const std::span<Object* const> batch = b.objects;
+  const std::vector<std::uint16_t>& returning = b.returning;
+  const std::vector<std::uint16_t>& unfetched = b.unfetched;
+  const std::vector<std::uint16_t>& key_positions = b.key_positions;
+  const int sort_column = b.sort_column;
+  const std::string& sql = b.sql;
   if (!unfetched.empty())
     for (Object* o : batch) unfetched_.emplace_back(o, unfetched);
   if (returning.empty()) return;
@@ -178,8 +197,8 @@ void UnitOfWork::insert_batch(const EntityInfo& entity, std::span<Object* const>
   const std::size_t width = returning.size();
   std::vector<Value> returned;
   returned.reserve(batch.size() * width);
-  while (rows->next())
-    for (std::size_t i = 0; i < width; ++i) returned.push_back(read_column(*rows, i, columns[returning[i]]));
+  while (rows.next())
+    for (std::size_t i = 0; i < width; ++i) returned.push_back(read_column(rows, i, columns[returning[i]]));
   const std::size_t returned_rows = returned.size() / width;
   if (returned_rows != batch.size())
     throw StaleDataError("INSERT into '" + std::string(table.name) + "' returned " + std::to_string(returned_rows) +

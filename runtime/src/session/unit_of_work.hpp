@@ -3,10 +3,12 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "connection.hpp"
 #include "ormc/metadata.hpp"
 #include "ormc/object.hpp"
 
@@ -97,7 +99,18 @@ class UnitOfWork {
   void write_associations(std::vector<Link>& links, bool insert);
   void finish_relationships();
   void insert_rows(const EntityInfo& entity, std::vector<Object*>& objects);
-  void insert_batch(const EntityInfo& entity, std::span<Object* const> batch, const std::vector<std::uint16_t>& columns);
+  /// One multi-row INSERT of insert_rows(): its objects and columns, then what reading its rows needs.
+  struct InsertBatch {
+    std::span<Object* const> objects;
+    std::vector<std::uint16_t> shape;      ///< the columns it sets
+    std::string sql;
+    std::vector<std::uint16_t> returning;  ///< RETURNING columns
+    std::vector<std::uint16_t> unfetched;  ///< server defaults left to load later
+    std::vector<std::uint16_t> key_positions;  ///< where the primary key is among `returning`
+    int sort_column = -1;  ///< an autoincrement key in `returning`: rows are matched by its order
+  };
+  PipelinedStatement insert_statement(const EntityInfo& entity, InsertBatch& batch);
+  void take_inserted(const EntityInfo& entity, const InsertBatch& batch, Rows& rows);
   void update_rows(std::vector<Object*>& objects);
   void update_batch(const EntityInfo& entity, std::span<Object* const> batch, const std::vector<std::uint16_t>& columns);
   void update_row(Object& object);
