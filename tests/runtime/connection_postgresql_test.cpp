@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "connection_cases.hpp"
+#include "connection_pipelined_cases.hpp"
 
 // libpqxx 6.4 leaks the PGresult of the call that discovers a lost connection: make_result() asks
 // the dead connection for its encoding, which throws before the result is owned. ormc stops using a

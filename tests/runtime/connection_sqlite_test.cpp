@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "connection_cases.hpp"
+#include "connection_pipelined_cases.hpp"
 
 namespace ormc_test {
 namespace {

@@ -60,8 +60,14 @@ TEST_F(FaultFlushTest, AUniqueViolationInTheThirdOfFiveBatchesCommitsNothing) {
   std::vector<std::size_t> insert_rows;
   for (const auto& entry : entries)
     if (entry.sql.rfind("INSERT INTO child ", 0) == 0) insert_rows.push_back(ormc_test::inserted_rows(entry).size());
-  EXPECT_EQ(insert_rows, (std::vector<std::size_t>{1000, 1000, 1000}))
-      << "three INSERTs of 1,000 rows were sent; the fourth and fifth never were";
+  if (ormc_test::backend() == "postgresql") {
+    // Pipelined: the fourth was sent while the third ran, and the server skipped it after the failure.
+    EXPECT_EQ(insert_rows, (std::vector<std::size_t>{1000, 1000, 1000, 1000}))
+        << "four INSERTs of 1,000 rows were sent; the fifth never was";
+  } else {
+    EXPECT_EQ(insert_rows, (std::vector<std::size_t>{1000, 1000, 1000}))
+        << "three INSERTs of 1,000 rows were sent; the fourth and fifth never were";
+  }
   EXPECT_EQ(log_->count("COMMIT"), 0u);
 
   // The database is exactly as before, seen from another connection.

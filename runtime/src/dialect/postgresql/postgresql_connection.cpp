@@ -10,6 +10,7 @@
 // them — so preparing through a nontransaction inside an explicit BEGIN is exactly right.
 // Automatic reactivation of a broken connection (a pqxx 6 feature) is switched off: it would
 // silently continue the session's transaction in autocommit mode on a fresh connection.
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
 
@@ -19,7 +20,10 @@
 #include <cerrno>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -117,8 +121,47 @@ Value decode(std::string_view text, std::size_t column, Type type) {
   return fail();
 }
 
-/// All rows of a result, in memory.
-class PgRows final : public Rows {
+/// Rows whose cells hold PostgreSQL's text forms; a subclass says where the current row's cells are.
+class PgTextRows : public Rows {
+ public:
+  [[nodiscard]] Value get(std::size_t column, Type type) const override {
+    const auto text = cell(column);
+    if (!text) return Value();
+    return decode(*text, column, type);
+  }
+
+ protected:
+  /// The current row's cell: its text, or nullopt for NULL.
+  /// @throw InvalidRequestError without a current row, or for a column out of range
+  [[nodiscard]] virtual std::optional<std::string_view> cell(std::size_t column) const = 0;
+  /// What cell() checks first.
+  static void check_cell(bool on_row, std::size_t column, std::size_t columns) {
+    if (!on_row) throw InvalidRequestError("no current row: call next() first");
+    if (column >= columns)
+      throw InvalidRequestError(fmt::format("result column {} out of range: the row has {} columns", column, columns));
+  }
+
+ private:
+  [[nodiscard]] bool driver_is_null(std::size_t column) const override { return !cell(column); }
+  [[nodiscard]] CellRead driver_read_int64(std::size_t column, std::int64_t& out) const override {
+    const auto text = cell(column);
+    if (!text) return CellRead::Null;
+    const auto v = parse_int64(*text);
+    if (!v) return CellRead::Other;
+    out = *v;
+    return CellRead::Read;
+  }
+  [[nodiscard]] CellRead driver_read_text(std::size_t column, std::string& out) const override {
+    const auto text = cell(column);
+    if (!text) return CellRead::Null;
+    out.clear();  // + append(): cheaper than assign()'s general replace path for a short text
+    out.append(text->data(), text->size());
+    return CellRead::Read;
+  }
+};
+
+/// All rows of a pqxx result, in memory.
+class PgRows final : public PgTextRows {
  public:
   explicit PgRows(pqxx::result result) : result_(std::move(result)) {}
 
@@ -128,40 +171,51 @@ class PgRows final : public Rows {
     return current_ < result_.size();
   }
   [[nodiscard]] std::size_t column_count() const override { return result_.columns(); }
-  [[nodiscard]] Value get(std::size_t column, Type type) const override {
-    const pqxx::field f = field(column);
-    if (f.is_null()) return Value();
-    return decode(std::string_view(f.c_str(), f.size()), column, type);
-  }
   [[nodiscard]] std::uint64_t affected_rows() const override { return result_.affected_rows(); }
 
  private:
-  [[nodiscard]] bool driver_is_null(std::size_t column) const override { return field(column).is_null(); }
-  [[nodiscard]] CellRead driver_read_int64(std::size_t column, std::int64_t& out) const override {
-    const pqxx::field f = field(column);
-    if (f.is_null()) return CellRead::Null;
-    const auto v = parse_int64(std::string_view(f.c_str(), f.size()));
-    if (!v) return CellRead::Other;
-    out = *v;
-    return CellRead::Read;
-  }
-  [[nodiscard]] CellRead driver_read_text(std::size_t column, std::string& out) const override {
-    const pqxx::field f = field(column);
-    if (f.is_null()) return CellRead::Null;
-    out.clear();  // + append(): cheaper than assign()'s general replace path for a short text
-    out.append(f.c_str(), f.size());
-    return CellRead::Read;
-  }
-  pqxx::field field(std::size_t column) const {
-    if (!started_ || current_ >= result_.size()) throw InvalidRequestError("no current row: call next() first");
-    if (column >= result_.columns()) {
-      throw InvalidRequestError(
-          fmt::format("result column {} out of range: the row has {} columns", column, result_.columns()));
-    }
-    return result_[static_cast<pqxx::result::size_type>(current_)][static_cast<pqxx::row::size_type>(column)];
+  [[nodiscard]] std::optional<std::string_view> cell(std::size_t column) const override {
+    check_cell(started_ && current_ < result_.size(), column, result_.columns());
+    const pqxx::field f = result_[static_cast<pqxx::result::size_type>(current_)][static_cast<pqxx::row::size_type>(column)];
+    if (f.is_null()) return std::nullopt;
+    return std::string_view(f.c_str(), f.size());
   }
 
   pqxx::result result_;
+  std::size_t current_ = 0;
+  bool started_ = false;
+};
+
+/// All rows of a libpq result (a pipelined statement's), in memory. Cells are read in place, without
+/// pqxx's reference-counted row and field objects.
+class PgResultRows final : public PgTextRows {
+ public:
+  explicit PgResultRows(PGresult* result) noexcept : result_(result) {}
+  PgResultRows(const PgResultRows&) = delete;
+  PgResultRows& operator=(const PgResultRows&) = delete;
+  ~PgResultRows() override { PQclear(result_); }
+
+  bool next() override {
+    const auto rows = static_cast<std::size_t>(PQntuples(result_));
+    if (started_ && current_ < rows) ++current_;
+    started_ = true;
+    return current_ < rows;
+  }
+  [[nodiscard]] std::size_t column_count() const override { return static_cast<std::size_t>(PQnfields(result_)); }
+  [[nodiscard]] std::uint64_t affected_rows() const override {
+    return std::strtoull(PQcmdTuples(result_), nullptr, 10);  // "" for statements that count nothing
+  }
+
+ private:
+  [[nodiscard]] std::optional<std::string_view> cell(std::size_t column) const override {
+    check_cell(started_ && current_ < static_cast<std::size_t>(PQntuples(result_)), column, column_count());
+    const int row = static_cast<int>(current_);
+    const int col = static_cast<int>(column);
+    if (PQgetisnull(result_, row, col)) return std::nullopt;
+    return std::string_view(PQgetvalue(result_, row, col), static_cast<std::size_t>(PQgetlength(result_, row, col)));
+  }
+
+  PGresult* result_;
   std::size_t current_ = 0;
   bool started_ = false;
 };
@@ -254,10 +308,27 @@ class CopyLines {
   std::string text_;  // one field's text form, reused
 };
 
+// pqxx 6.4 keeps libpq's connection handle to itself; pipeline mode needs it. A connection policy
+// is handed the handle when it connects, inside the connection's constructor: it leaves the handle
+// in this thread's slot, which open_postgresql() empties as soon as the constructor returns.
+thread_local PGconn* t_connected_handle = nullptr;
+
+class HandleSharingConnect final : public pqxx::connect_direct {
+ public:
+  using connect_direct::connect_direct;
+  handle do_startconnect(handle orig) override {
+    handle h = connect_direct::do_startconnect(orig);
+    t_connected_handle = h;
+    return h;
+  }
+};
+using PqxxConnection = pqxx::basic_connection_base<HandleSharingConnect>;
+
 class PgConnection final : public Connection {
  public:
-  explicit PgConnection(std::unique_ptr<pqxx::connection> conn)
-      : conn_(std::move(conn)), quiet_(std::make_unique<pqxx::quiet_errorhandler>(*conn_)) {
+  /// `handle` is libpq's connection under `conn` (null: statements are never pipelined).
+  PgConnection(std::unique_ptr<PqxxConnection> conn, PGconn* handle)
+      : conn_(std::move(conn)), quiet_(std::make_unique<pqxx::quiet_errorhandler>(*conn_)), pg_(handle) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
     conn_->inhibit_reactivation(true);
@@ -303,6 +374,49 @@ class PgConnection final : public Connection {
       tx.commit();
       return std::make_unique<PgRows>(std::move(r));
     });
+  }
+
+  // libpq's pipeline mode: statement k+1 is sent (with a flush request, so that the server sends
+  // each result as soon as it has it) before statement k's result is read; the last is sent with
+  // the Sync that ends the pipeline. Statements whose SQL was prepared on this connection run as
+  // that prepared statement, others unnamed (a PREPARE can't go through pqxx inside the pipeline).
+  void execute_pipelined(std::size_t count, const std::function<PipelinedStatement(std::size_t)>& make,
+                         const std::function<void(std::size_t, Rows&)>& take) override {
+    if (count < 2 || pg_ == nullptr) return Connection::execute_pipelined(count, make, take);
+    PipelinedStatement first = make(0);
+    // The first one prepares its SQL (synchronously, through pqxx): the rest of a flush's batches
+    // usually share it.
+    const std::string& first_name = prepared_name(first.sql);
+    guarded(first.sql, [&] {
+      conn_->prepare_now(first_name);
+      return 0;
+    });
+    prepared_now_.insert(first_name);
+    if (PQenterPipelineMode(pg_) != 1) throw_libpq_error(first.sql);
+    Pipeline pipeline(*this);
+    std::string sent_sql[2];  // of the statements in flight: k and k + 1
+    auto send = [&](std::size_t k, PipelinedStatement statement) {
+      const TextParams text(statement.params, statement.sql);
+      const auto& values = text.pointers();
+      const int n = static_cast<int>(values.size());
+      const auto found = prepared_.find(statement.sql);
+      const bool prepared = found != prepared_.end() && prepared_now_.contains(found->second.name);
+      const int sent = prepared ? PQsendQueryPrepared(pg_, found->second.name.c_str(), n, values.data(), nullptr, nullptr, 0)
+                                : PQsendQueryParams(pg_, statement.sql.c_str(), n, nullptr, values.data(), nullptr,
+                                                    nullptr, 0);
+      const bool last = k + 1 == count;
+      if (sent != 1 || (last ? PQpipelineSync(pg_) : PQsendFlushRequest(pg_)) != 1 || (!last && PQflush(pg_) != 0))
+        throw_libpq_error(statement.sql);
+      pipeline.synced = last;
+      sent_sql[k % 2] = std::move(statement.sql);
+    };
+    send(0, std::move(first));
+    for (std::size_t k = 0; k < count; ++k) {
+      if (k + 1 < count) send(k + 1, make(k + 1));
+      PgResultRows rows(result_of(sent_sql[k % 2]));
+      take(k, rows);
+    }
+    pipeline.finish();
   }
 
   void execute_script(const std::string& sql) override { run(sql); }
@@ -416,6 +530,7 @@ class PgConnection final : public Connection {
     });
     const std::string name = victim->second.name;
     prepared_.erase(victim);
+    prepared_now_.erase(name);
     guarded("DEALLOCATE " + name, [&] {
       conn_->unprepare(name);
       return 0;
@@ -441,20 +556,8 @@ class PgConnection final : public Connection {
       // Serialization failure, deadlock (pqxx reports class 40 outside sql_error).
       const std::string msg = trimmed(e.what());
       throw OperationalError(with_sql(msg, sql), sql, msg);
-    } catch (const pqxx::integrity_constraint_violation& e) {
-      const std::string msg = trimmed(e.what());
-      throw IntegrityError(with_sql(msg, sql), sql, msg, constraint_name(msg));
-    } catch (const pqxx::data_exception& e) {
-      const std::string msg = trimmed(e.what());
-      throw DataError(with_sql(msg, sql), sql, msg);
     } catch (const pqxx::sql_error& e) {
-      const std::string msg = trimmed(e.what());
-      if (is_connection_loss(e.sqlstate()) || !conn_->is_open()) {
-        lost();
-        throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
-      }
-      if (is_operational(e.sqlstate())) throw OperationalError(with_sql(msg, sql), sql, msg);
-      throw DatabaseError(with_sql(msg, sql), sql, msg);
+      throw_statement_error(e.sqlstate(), trimmed(e.what()), sql);
     } catch (const std::exception& e) {
       // pqxx::failure outside sql_error (in_doubt_error, transaction_rollback, ...) and usage errors.
       const std::string msg = trimmed(e.what());
@@ -466,13 +569,106 @@ class PgConnection final : public Connection {
     }
   }
 
+  /// While pipeline mode is on. finish() (and, after a failure, the destructor) ends it: sends the
+  /// Sync if it wasn't, discards the results nobody read, and leaves pipeline mode, so that the
+  /// connection is ready for its next statement.
+  struct Pipeline {
+    explicit Pipeline(PgConnection& c) noexcept : connection(c) {}
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+    ~Pipeline() {
+      if (!done) connection.end_pipeline(synced);
+    }
+    void finish() {
+      done = true;
+      if (!connection.end_pipeline(synced)) connection.throw_libpq_error("");
+    }
+    PgConnection& connection;
+    bool synced = false;
+    bool done = false;
+  };
+
+  /// Returns whether the connection left pipeline mode cleanly (else it is marked lost).
+  bool end_pipeline(bool synced) noexcept {
+    if (broken_) {  // nothing more will come: don't wait for it
+      (void)PQexitPipelineMode(pg_);
+      return false;
+    }
+    bool ok = synced || PQpipelineSync(pg_) == 1;
+    // Until the Sync's own result: each statement not read yet gives its result and a null.
+    for (int nulls = 0; ok;) {
+      PGresult* r = PQgetResult(pg_);
+      if (r == nullptr) {
+        ok = PQstatus(pg_) == CONNECTION_OK && ++nulls <= 4;  // at most two statements in flight
+        continue;
+      }
+      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+    ok = PQexitPipelineMode(pg_) == 1 && ok;
+    if (!ok) lost();
+    return ok;
+  }
+
+  /// The next result of the pipeline (statement `sql`'s), and the null that ends it.
+  /// @throw what execute() throws for the statement's failure
+  PGresult* result_of(const std::string& sql) {
+    PGresult* r = PQgetResult(pg_);
+    if (r == nullptr) throw_libpq_error(sql);
+    const ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      if (PGresult* extra = PQgetResult(pg_)) {  // one statement, one result
+        PQclear(extra);
+        PQclear(r);
+        throw DatabaseError(with_sql("a pipelined statement returned more than one result", sql), sql);
+      }
+      return r;
+    }
+    const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const std::string sqlstate = state != nullptr ? state : "";
+    const std::string msg = trimmed(PQresultErrorMessage(r));
+    PQclear(r);
+    // The server gives every error a SQLSTATE; an error without one is libpq's own about the
+    // connection (a closed socket shows this way before PQstatus() says so).
+    if (sqlstate.empty() || PQstatus(pg_) != CONNECTION_OK) {
+      lost();
+      throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
+    }
+    throw_statement_error(sqlstate, msg, sql);
+  }
+
+  /// A libpq call failed outside any statement's result (sending, or the connection).
+  [[noreturn]] void throw_libpq_error(const std::string& sql) {
+    const std::string msg = trimmed(PQerrorMessage(pg_));
+    if (PQstatus(pg_) != CONNECTION_OK) {
+      lost();
+      throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
+    }
+    throw DatabaseError(with_sql(msg, sql), sql, msg);
+  }
+
+  // What a failed statement throws, by its SQLSTATE (pqxx's exception classes follow the same classes).
+  [[noreturn]] void throw_statement_error(const std::string& sqlstate, const std::string& msg, const std::string& sql) {
+    if (sqlstate.rfind("23", 0) == 0) throw IntegrityError(with_sql(msg, sql), sql, msg, constraint_name(msg));
+    if (sqlstate.rfind("22", 0) == 0) throw DataError(with_sql(msg, sql), sql, msg);
+    if (is_connection_loss(sqlstate) || !conn_->is_open()) {
+      lost();
+      throw ConnectionError(with_sql("PostgreSQL connection lost: " + msg, sql), sql, msg);
+    }
+    if (is_operational(sqlstate)) throw OperationalError(with_sql(msg, sql), sql, msg);
+    throw DatabaseError(with_sql(msg, sql), sql, msg);
+  }
+
   // The transaction stays "in progress" until rollback(): a COMMIT on a lost connection must fail
   // (below, in guarded()), never look like there was nothing to commit.
   void lost() noexcept { broken_ = true; }
 
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<PqxxConnection> conn_;
   std::unique_ptr<pqxx::quiet_errorhandler> quiet_;  // declared after conn_: unregisters first
+  PGconn* pg_;                                       // conn_'s libpq connection, for pipeline mode
   std::unordered_map<std::string, Prepared> prepared_;
+  std::unordered_set<std::string> prepared_now_;     // names known to exist on the server (prepare_now)
   std::uint64_t counter_ = 0;
   std::uint64_t tick_ = 0;
   bool in_transaction_ = false;
@@ -483,7 +679,9 @@ class PgConnection final : public Connection {
 
 std::unique_ptr<Connection> open_postgresql(const std::string& conninfo) {
   try {
-    return std::make_unique<PgConnection>(std::make_unique<pqxx::connection>(conninfo));
+    t_connected_handle = nullptr;
+    auto conn = std::make_unique<PqxxConnection>(conninfo);
+    return std::make_unique<PgConnection>(std::move(conn), std::exchange(t_connected_handle, nullptr));
   } catch (const std::exception& e) {
     const std::string msg = trimmed(e.what());
     throw ConnectionError("could not connect to PostgreSQL: " + msg, {}, msg);
