@@ -25,7 +25,7 @@ Sample timed(const Side& side) {
 
 // Workloads of a few tens of milliseconds swing by a third from one repetition to the next on a
 // shared machine, and PostgreSQL's half-second ones by a fifth (the server's time for the same COPY
-// ranged over 0.45-0.69 s in 31 repetitions): they get more repetitions, until both sides together
+// ranged over 0.45-0.69 s in 11 repetitions): they get more repetitions, until both sides together
 // have been timed for kMinTimedSeconds, within kMaxRepetitions and kMaxWorkloadSeconds of wall time
 // (set-up included). Five runs of three pairs each gave PostgreSQL's bulk insert ratios of 0.89x to
 // 1.20x; 31 pairs gave 0.96x.
