@@ -111,18 +111,14 @@ const IdentityKey* IdentityMap::claim(Slot& slot, Object& object, std::size_t ha
   return &state.identity_key;
 }
 
-std::vector<Value> IdentityMap::primary_key_of(const Object& object) {
-  const EntityInfo& entity = object.ormc_entity();
-  std::vector<Value> key;
-  key.reserve(entity.primary_key.size());
-  for (std::uint16_t column : entity.primary_key) key.push_back(ObjectAccess::get(object, column));
+KeyValues IdentityMap::primary_key_of(const Object& object) {
+  KeyValues key;
+  for (std::uint16_t column : object.ormc_entity().primary_key) key.push_back(ObjectAccess::get(object, column));
   return key;
 }
 
 const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object) {
-  KeyValues key;  // built in place: a one-column key needs no vector
-  for (std::uint16_t column : object->ormc_entity().primary_key) key.push_back(ObjectAccess::get(*object, column));
-  return insert(object, std::move(key));
+  return insert(object, primary_key_of(*object));
 }
 
 const IdentityKey* IdentityMap::insert(const std::shared_ptr<Object>& object, KeyValues&& key_values) {

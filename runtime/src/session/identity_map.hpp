@@ -82,8 +82,8 @@ class IdentityMap {
   void reserve(std::size_t n);
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
-  /// The primary key values of `object`.
-  static std::vector<Value> primary_key_of(const Object& object);
+  /// The primary key values of `object` (a one-column key without a heap allocation).
+  static KeyValues primary_key_of(const Object& object);
 
  private:
   struct Slot {

@@ -278,7 +278,7 @@ void UnitOfWork::write_post_updates(const std::vector<Link>& links, bool clear) 
       params.push_back(std::move(value));
     }
     if (!changed) continue;
-    for (Value& v : IdentityMap::primary_key_of(*link.child)) params.push_back(std::move(v));
+    for (const Value& v : IdentityMap::primary_key_of(*link.child)) params.push_back(v);
     const std::string sql = update_sql(dialect, table, set_columns, entity.primary_key);
     auto rows = session_.execute(sql, params);
     if (rows->affected_rows() != 1)

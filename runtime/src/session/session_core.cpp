@@ -467,7 +467,7 @@ void SessionCore::load_expired(const Object& object) {
   const EntityInfo& entity = object.ormc_entity();
   if (s.status == Status::Deleted)
     throw ObjectDeletedError("Instance " + describe(object) + " has been deleted");
-  const std::vector<Value> key = IdentityMap::primary_key_of(object);
+  const KeyValues key = IdentityMap::primary_key_of(object);
   const std::string sql = select_by_key_sql(engine_.dialect(), *entity.table, entity.primary_key);
   auto rows = execute(sql, key);
   if (!rows->next())

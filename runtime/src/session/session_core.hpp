@@ -146,7 +146,6 @@ class SessionCore {
   std::shared_ptr<Object> get_joined(const EntityInfo& entity, std::span<const Value> key);
 
  private:
-
   /// object_from_row() when the identity map had the row's object: fills only its expired attributes.
   std::shared_ptr<Object> found_in_identity_map(std::shared_ptr<Object> existing, const Rows& rows, std::size_t first);
 

@@ -93,7 +93,7 @@ std::shared_ptr<Object> SessionCore::merge_one(const std::shared_ptr<Object>& so
   std::shared_ptr<Object> target;
   std::vector<Value> key;
   if (has_key) {
-    key = IdentityMap::primary_key_of(*source);
+    key = IdentityMap::primary_key_of(*source).to_vector();
     target = identity_.find({&entity, key});
     if (target && ObjectAccess::state(*target).status == Status::Deleted)
       throw InvalidRequestError("merge() of " + describe(*source) + ", whose row is marked deleted in this Session");

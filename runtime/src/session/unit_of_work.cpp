@@ -2,6 +2,7 @@
 #include "session/unit_of_work.hpp"
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -223,7 +224,7 @@ void UnitOfWork::take_inserted(const EntityInfo& entity, const InsertBatch& b, R
       row_by_key.emplace(std::move(key), r);
     }
     for (std::size_t o = 0; o < batch.size(); ++o) {
-      const std::vector<Value> key = IdentityMap::primary_key_of(*batch[o]);
+      const KeyValues key = IdentityMap::primary_key_of(*batch[o]);
       auto it = row_by_key.find(IdentityKeyView{&entity, key});
       if (it == row_by_key.end())
         throw StaleDataError("INSERT into '" + std::string(table.name) + "' returned a row that matches no object", sql);
@@ -388,7 +389,8 @@ void UnitOfWork::finish() {
     if (st.status != Status::Persistent) continue;
     st.modified.clear();
     // A changed primary key moves the object to its new identity.
-    if (st.identity && IdentityMap::primary_key_of(*object) != st.identity->key.to_vector()) {
+    if (st.identity && !std::ranges::equal(std::span<const Value>(IdentityMap::primary_key_of(*object)),
+                                           std::span<const Value>(st.identity->key))) {
       s.identity_.erase(st.identity);
       st.identity = s.identity_.insert(object);
     }
