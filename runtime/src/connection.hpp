@@ -29,6 +29,14 @@ class Rows : public CellReader {
   [[nodiscard]] virtual std::size_t column_count() const = 0;
   /// Rows changed by an INSERT/UPDATE/DELETE (valid once the statement has completed).
   [[nodiscard]] virtual std::uint64_t affected_rows() const = 0;
+
+ protected:
+  /// A cell read is refused without a current row, or past the last of `columns`; every driver
+  /// says so in the same words. @throw ormc::InvalidRequestError
+  static void check_cell(bool on_row, std::size_t column, std::size_t columns) {
+    if (!on_row || column >= columns) throw_cell_error(on_row, column, columns);
+  }
+  [[noreturn]] static void throw_cell_error(bool on_row, std::size_t column, std::size_t columns);
 };
 
 /// One statement of Connection::execute_pipelined(): its SQL and positional parameters.

@@ -137,6 +137,11 @@ std::unique_ptr<Rows> Engine::execute(Connection& conn, const std::string& sql, 
   return conn.execute(sql, params);
 }
 
+void Rows::throw_cell_error(bool on_row, std::size_t column, std::size_t columns) {
+  if (!on_row) throw InvalidRequestError("no current row: call next() first");
+  throw InvalidRequestError(fmt::format("result column {} out of range: the row has {} columns", column, columns));
+}
+
 void Engine::execute_pipelined(Connection& conn, std::size_t count,
                                const std::function<PipelinedStatement(std::size_t)>& make,
                                const std::function<void(std::size_t, Rows&)>& take) {

@@ -134,12 +134,6 @@ class PgTextRows : public Rows {
   /// The current row's cell: its text, or nullopt for NULL.
   /// @throw InvalidRequestError without a current row, or for a column out of range
   [[nodiscard]] virtual std::optional<std::string_view> cell(std::size_t column) const = 0;
-  /// What cell() checks first.
-  static void check_cell(bool on_row, std::size_t column, std::size_t columns) {
-    if (!on_row) throw InvalidRequestError("no current row: call next() first");
-    if (column >= columns)
-      throw InvalidRequestError(fmt::format("result column {} out of range: the row has {} columns", column, columns));
-  }
 
  private:
   [[nodiscard]] bool driver_is_null(std::size_t column) const override { return !cell(column); }

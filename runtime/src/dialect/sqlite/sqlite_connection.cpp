@@ -258,14 +258,6 @@ Value decode(const DecodedCell& c, std::size_t column, Type type) {
   return fail();
 }
 
-[[noreturn]] void throw_column_out_of_range(std::size_t column, std::size_t count) {
-  throw InvalidRequestError(fmt::format("result column {} out of range: the row has {} columns", column, count));
-}
-
-void check_column(std::size_t column, std::size_t count) {
-  if (column >= count) throw_column_out_of_range(column, count);
-}
-
 /// A cached prepared statement; `in_use` while a Rows reads from it.
 struct CachedStatement {
   sqlite3_stmt* stmt = nullptr;
@@ -308,8 +300,7 @@ class BufferedRows final : public Rows {
     return CellRead::Read;
   }
   const Cell& cell(std::size_t column) const {
-    if (!started_ || current_ >= rows_.size()) throw InvalidRequestError("no current row: call next() first");
-    check_column(column, columns_);
+    check_cell(started_ && current_ < rows_.size(), column, columns_);
     return rows_[current_][column];
   }
 
@@ -366,7 +357,7 @@ class LazyRows final : public Rows {
   }
   [[nodiscard]] std::size_t column_count() const override { return row_.size(); }
   [[nodiscard]] Value get(std::size_t column, Type type) const override {
-    check_row(column);
+    check_cell(!decoded_.empty() || row_.empty(), column, row_.size());
     return decode(row_[column], column, type);
   }
   // Read-only statements change nothing.
@@ -383,14 +374,7 @@ class LazyRows final : public Rows {
     for (int i = 0; i < columns; ++i) read_cell(stmt_, i, row_[static_cast<std::size_t>(i)]);
     decoded_ = row_;
   }
-  void check_row(std::size_t column) const {
-    if (decoded_.empty() && !row_.empty()) throw InvalidRequestError("no current row: call next() first");
-    check_column(column, row_.size());
-  }
-  [[noreturn]] void throw_no_cell(std::size_t column) const {
-    if (decoded_.empty()) throw InvalidRequestError("no current row: call next() first");
-    throw_column_out_of_range(column, row_.size());
-  }
+  [[noreturn]] void throw_no_cell(std::size_t column) const { throw_cell_error(!decoded_.empty(), column, row_.size()); }
 
   sqlite3* db_;
   sqlite3_stmt* stmt_;
